@@ -1,0 +1,189 @@
+"""Roll call for a session: the tablet page, its sync endpoint, the history, the paper sheet and its entry."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from app import policy
+from app.attendance import (  # noqa: F401  (imported for what they register: routes, panels, demo)
+    bp,
+    checkin,
+    checkin_routes,
+    dashboard,
+    demo,
+    marks,
+    report_routes,
+    settings,
+    sheet,
+)
+from app.attendance.forms import PlainForm
+from app.classes.models import VIETNAM, ClassSession
+from app.errors import DomainError
+from app.extensions import db, utcnow
+
+SYNC_RETRIES = 3
+
+
+def _session(session_id: int) -> ClassSession:
+    session = db.get_or_404(ClassSession, session_id)
+    policy.authorize("classes.teach", session)
+    return session
+
+
+def _rows(session: ClassSession) -> dict[str, Any]:
+    enrolments = marks.learners(session)
+    current = marks.current(session)
+    return {"enrolments": enrolments, "marks": current, "counts": marks.counts(enrolments, current)}
+
+
+@bp.get("/attendance/sessions/<int:session_id>")
+@policy.requires("classes.teach")
+def roll_call(session_id: int) -> str:
+    """The roll call: every enrolled learner with big status buttons; works offline once loaded."""
+    session = _session(session_id)
+    now = utcnow()
+    rules = settings.settings_for(session.class_.commune_id)
+    return render_template("attendance/roll_call.html", session=session, klass=session.class_, **_rows(session),
+                           statuses=marks.STATUSES, form=PlainForm(), server_time=int(now.timestamp() * 1000),
+                           today=now.astimezone(VIETNAM).date(),
+                           checkin_state=checkin.window_state(session, now, rules["late_window_minutes"]))
+
+
+@bp.post("/attendance/sessions/<int:session_id>/marks")
+@policy.requires("classes.teach")
+def mark(session_id: int) -> Any:
+    """Record one tap (or "everyone present") from the page without its script."""
+    session = _session(session_id)
+    anchor = None
+    if PlainForm().validate_on_submit():
+        try:
+            if request.form.get("everyone"):
+                outcome = marks.everyone_present(session, actor=current_user, now=utcnow())
+                if outcome.failed:
+                    raise DomainError(outcome.failed[0]["message"])
+            else:
+                enrolment_id, _sep, status = request.form.get("mark", "").partition(":")
+                found = next((e for e in marks.learners(session) if str(e.id) == enrolment_id), None)
+                if found is None:
+                    abort(400)
+                marks.mark(session, found, status, actor=current_user, now=utcnow())
+                anchor = f"learner-{found.id}"
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+    return redirect(url_for("attendance.roll_call", session_id=session.id, _anchor=anchor))
+
+
+def _writes(payload: Any) -> list[marks.Write]:
+    """Read a device's batch; anything malformed is left out here and reported by client id where possible."""
+    items = payload.get("marks") if isinstance(payload, dict) else None
+    if not isinstance(items, list) or len(items) > marks.MAX_BATCH:
+        abort(400)
+    writes = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        client_id = str(item.get("client_id") or "")
+        if not marks.CLIENT_ID.match(client_id):
+            continue
+        try:
+            enrolment_id = int(item.get("enrolment_id"))
+        except (TypeError, ValueError):
+            enrolment_id = 0
+        source = item.get("source") if item.get("source") in marks.DEVICE_SOURCES else "tap"
+        writes.append(marks.Write(enrolment_id, str(item.get("status") or ""), client_id,
+                                  _device_time(item.get("device_time")), source))
+    return writes
+
+
+def _device_time(value: Any) -> dt.datetime | None:
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(dt.UTC) if parsed.tzinfo else None
+
+
+@bp.post("/attendance/sessions/<int:session_id>/marks.json")
+@policy.requires("classes.teach")
+def sync(session_id: int) -> Any:
+    """Store a batch of marks from a device's queue; answer which client ids are safely stored, and the marks now."""
+    session = _session(session_id)
+    payload = request.get_json(silent=True)
+    writes = _writes(payload)
+    device = str(payload.get("device") or "")[:40]
+    for attempt in range(SYNC_RETRIES):
+        try:
+            outcome = marks.record(session, writes, actor=current_user, now=utcnow(), device=device)
+            now_marked = {str(eid): m.status for eid, m in marks.current(session).items()}
+            db.session.commit()
+            break
+        except (IntegrityError, DBAPIError) as error:
+            # Two copies of one batch racing on a client id, or a deadlock/serialisation failure: the retry
+            # sees what the other transaction stored and treats it as a replay.
+            db.session.rollback()
+            if attempt == SYNC_RETRIES - 1 or (isinstance(error, DBAPIError) and not _retryable(error)):
+                raise
+    return jsonify(stored=outcome.stored, failed=outcome.failed, server_time=utcnow().isoformat(), marks=now_marked)
+
+
+def _retryable(error: DBAPIError) -> bool:
+    if isinstance(error, IntegrityError):
+        return True
+    code = getattr(getattr(error, "orig", None), "sqlstate", None)
+    return code in ("40001", "40P01") or "database is locked" in str(error)
+
+
+@bp.get("/attendance/sessions/<int:session_id>/history")
+@policy.requires("classes.teach")
+def history(session_id: int) -> str:
+    """Every change to the session's marks: who, when (device and server), from what to what, how."""
+    session = _session(session_id)
+    return render_template("attendance/history.html", session=session, klass=session.class_,
+                           changes=marks.history(session), statuses=marks.STATUSES, sources=marks.SOURCES)
+
+
+@bp.get("/attendance/sessions/<int:session_id>/sheet.pdf")
+@policy.requires("classes.teach")
+def sheet_pdf(session_id: int) -> Response:
+    """A printable A4 sign-in sheet for a session without a tablet."""
+    session = _session(session_id)
+    klass = session.class_
+    rows = [sheet.SheetRow(i, e.person.full_name, e.person.birth_year, e.person.village.name if e.person.village
+                           else "") for i, e in enumerate(marks.learners(session), start=1)]
+    data = sheet.SheetData(commune=klass.commune.full_name, class_title=klass.title, day=session.date,
+                           hours=session.hours,
+                           venue=session.venue.name if session.venue else "", topic=session.what,
+                           instructors=", ".join(p.full_name for p in klass.instructors), rows=rows)
+    name = f"diem-danh-{session.date.isoformat()}-buoi-{session.id}.pdf"
+    return Response(sheet.render_sheet(data), mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename={name}"})
+
+
+@bp.route("/attendance/sessions/<int:session_id>/paper", methods=["GET", "POST"])
+@policy.requires("classes.teach")
+def paper(session_id: int) -> Any:
+    """Enter the marks from a signed sheet: everyone starts as present; change only the exceptions."""
+    session = _session(session_id)
+    form = PlainForm()
+    rows = _rows(session)
+    if form.validate_on_submit():
+        chosen = {e.id: request.form.get(f"status-{e.id}", "") for e in rows["enrolments"]}
+        statuses = {eid: status for eid, status in chosen.items() if status in marks.STATUSES}
+        outcome = marks.apply_sheet(session, statuses, actor=current_user, now=utcnow())
+        if outcome.failed:
+            db.session.rollback()
+            flash(outcome.failed[0]["message"], "error")
+        else:
+            db.session.commit()
+            flash(_("Đã lưu điểm danh từ tờ ký tên: %(n)s thay đổi.", n=outcome.applied), "success")
+            return redirect(url_for("attendance.roll_call", session_id=session.id))
+    return render_template("attendance/paper.html", session=session, klass=session.class_, form=form,
+                           statuses=marks.STATUSES, **rows)

@@ -1,0 +1,184 @@
+"""Completion: the commune's rules, who in a class meets them, confirming, and "basic digital skills completed"."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from app.attendance import reports as attendance
+from app.attendance.reports import Rate
+from app.catalog.models import FrameworkVersion, Module
+from app.catalog.services import current_framework
+from app.certificates.models import Completion, CompletionRules
+from app.classes.models import Class
+from app.errors import DomainError
+from app.extensions import db
+from app.people.models import Person
+from app.quizzes import practical
+from app.quizzes.models import Attempt
+
+# Decision 757 leaves these to the organiser; the README states them. Communes change them.
+DEFAULT_RULES: dict[str, Any] = {"attendance_percent": 70, "require_assessment": True, "require_practical": True,
+                                 "confirmation": "officer", "officer_name": "", "officer_title": ""}
+CONFIRMATIONS = ("officer", "auto")
+
+
+def rules_for(commune_id: int) -> dict[str, Any]:
+    """Return the completion rules in force for a commune (its own, else the system's, else the defaults)."""
+    rows = {r.commune_id: r for r in db.session.scalars(select(CompletionRules).where(
+        (CompletionRules.commune_id == commune_id) | CompletionRules.commune_id.is_(None)))}
+    row = rows.get(commune_id) or rows.get(None)
+    return {key: getattr(row, key) for key in DEFAULT_RULES} if row else dict(DEFAULT_RULES)
+
+
+def save_rules(commune_id: int, values: dict[str, Any], actor: Person | None) -> CompletionRules:
+    """Store a commune's completion rules after checking them."""
+    percent = values.get("attendance_percent")
+    if not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise DomainError(_l("Tỉ lệ buổi học phải từ 0 đến 100%."), field="attendance_percent")
+    if values.get("confirmation") not in CONFIRMATIONS:
+        raise DomainError(_l("Cách xác nhận không hợp lệ."), field="confirmation")
+    row = db.session.scalar(select(CompletionRules).where(CompletionRules.commune_id == commune_id))
+    if row is None:
+        row = CompletionRules(commune_id=commune_id)
+        db.session.add(row)
+    for key in DEFAULT_RULES:
+        value = values.get(key)
+        setattr(row, key, " ".join(value.split())[:160] if isinstance(value, str) else value)
+    row.updated_by_id = actor.id if actor else None
+    db.session.flush()
+    return row
+
+
+@dataclass
+class ModuleStanding:
+    """Where a learner stands on one module of the class."""
+
+    module: Module
+    attempt: Attempt | None  # the passing attempt, if any
+    practical_done: bool
+    eligible: bool
+
+
+@dataclass
+class Standing:
+    """Where a learner stands in a class against the completion rules."""
+
+    person: Person
+    attendance: Rate
+    attendance_ok: bool
+    modules: list[ModuleStanding] = field(default_factory=list)
+    completions: dict[int, Completion] = field(default_factory=dict)
+
+    @property
+    def eligible(self) -> bool:
+        return self.attendance_ok and bool(self.modules) and all(m.eligible for m in self.modules)
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.modules) and all(
+            self.completions.get(m.module.id) is not None and self.completions[m.module.id].status == "confirmed"
+            for m in self.modules)
+
+
+def class_standing(klass: Class, rules: dict[str, Any], *, as_of: dt.datetime | None = None) -> list[Standing]:
+    """Evaluate every enrolled learner of a class against the rules (a few queries for the whole class)."""
+    learners = attendance.class_learners(klass, as_of=as_of)
+    people = [row.person.id for row in learners]
+    modules = [m for m in klass.module_list if m.current is not None]
+    passed: dict[tuple[int, int], Attempt] = {}
+    if people and modules:
+        for attempt in db.session.scalars(select(Attempt).where(
+                Attempt.person_id.in_(people), Attempt.module_id.in_([m.id for m in modules]),
+                Attempt.passed.is_(True)).order_by(Attempt.submitted_at)):
+            passed.setdefault((attempt.person_id, attempt.module_id), attempt)
+    ticks = {m.id: practical.checks_for(people, m.id) for m in modules}
+    existing: dict[int, dict[int, Completion]] = {pid: {} for pid in people}
+    if people:
+        for completion in db.session.scalars(select(Completion).where(Completion.person_id.in_(people))):
+            existing[completion.person_id][completion.module_id] = completion
+    needed = rules["attendance_percent"] / 100
+    standings = []
+    for row in learners:
+        share = row.rate.share
+        standing = Standing(row.person, row.rate, share is not None and share + 1e-9 >= needed,
+                            completions=existing[row.person.id])
+        for module in modules:
+            attempt = passed.get((row.person.id, module.id))
+            tasks = {t.code for t in module.current.tasks}  # type: ignore[union-attr]
+            done = tasks <= set(ticks[module.id][row.person.id])
+            ok = (attempt is not None or not rules["require_assessment"]) and (done or not rules["require_practical"])
+            standing.modules.append(ModuleStanding(module, attempt, done, ok))
+        standings.append(standing)
+    return standings
+
+
+def confirm(klass: Class, standings: list[Standing], *, actor: Person | None, now: dt.datetime,
+            only: set[int] | None = None) -> int:
+    """Record completion for every eligible learner (or those in `only`) and confirm it; return how many."""
+    confirmed = 0
+    for standing in standings:
+        if not standing.eligible or (only is not None and standing.person.id not in only):
+            continue
+        for item in standing.modules:
+            completion = standing.completions.get(item.module.id)
+            version = db.session.get(type(item.module.current), item.attempt.module_version_id) \
+                if item.attempt else item.module.current
+            if completion is None:
+                completion = Completion(person_id=standing.person.id, commune_id=klass.commune_id,
+                                        module_id=item.module.id, module_version_id=version.id,
+                                        framework_version_id=version.framework_version_id, eligible_at=now)
+                db.session.add(completion)
+                standing.completions[item.module.id] = completion
+            if completion.status == "confirmed":
+                continue
+            completion.class_id, completion.attempt_id = klass.id, item.attempt.id if item.attempt else None
+            completion.attendance_share = standing.attendance.share
+            shown = set(item.attempt.skill_scores or {}) if item.attempt else set(version.skills)
+            completion.skills = sorted(shown or set(version.skills))
+            completion.status, completion.confirmed_at = "confirmed", now
+            completion.confirmed_by_id = actor.id if actor else None
+        confirmed += 1
+    db.session.flush()
+    return confirmed
+
+
+def auto_confirm(klass: Class, *, now: dt.datetime) -> int:
+    """Where the commune chose automatic confirmation, confirm everyone eligible in the class now."""
+    rules = rules_for(klass.commune_id)
+    if rules["confirmation"] != "auto":
+        return 0
+    return confirm(klass, class_standing(klass, rules), actor=None, now=now)
+
+
+def withdraw_confirmation(person: Person, module: Module) -> None:
+    """Undo a completion confirmed by mistake (certificates already issued must be revoked separately)."""
+    db.session.execute(delete(Completion).where(Completion.person_id == person.id, Completion.module_id == module.id))
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class BasicStatus:
+    """Whether a resident has completed the basic digital skills, as the framework defines it."""
+
+    framework: FrameworkVersion | None
+    shown: list[str]
+    missing: list[str]
+
+    @property
+    def completed(self) -> bool:
+        return self.framework is not None and not self.missing
+
+
+def basic_status(person_id: int) -> BasicStatus:
+    """Compare the skills of a person's confirmed completions with the current framework's definition."""
+    framework = current_framework()
+    if framework is None:
+        return BasicStatus(None, [], [])
+    shown = sorted({s for (skills,) in db.session.execute(select(Completion.skills).where(
+        Completion.person_id == person_id, Completion.status == "confirmed")) for s in skills})
+    missing = [code for code in framework.basic_completion if code not in shown]
+    return BasicStatus(framework, shown, missing)

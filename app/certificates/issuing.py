@@ -1,0 +1,196 @@
+"""Issuing certificates: serials that are never reused, signed credentials, revisions, revocation."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.catalog.models import FrameworkVersion, Module
+from app.certificates import credential, keys
+from app.certificates.layout import CertificateFields
+from app.certificates.models import Certificate, CertificateRevision, Completion, SerialCounter
+from app.classes.models import Class
+from app.errors import DomainError
+from app.extensions import db, utcnow
+from app.people.models import Person
+from app.people.services import audit
+from app.places.models import Commune
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs certificates, as printed."""
+
+    name: str
+    title: str
+
+
+def next_serials(commune: Commune, year: int, count: int = 1) -> list[str]:
+    """Take the next `count` serials of a commune's year (e.g. 11791-2026-000042); never reused, even when
+    several officers issue at once."""
+    # One atomic UPDATE … RETURNING: PostgreSQL locks the row, SQLite takes its write lock, so no two
+    # transactions can ever read the same numbers. A whole batch costs one round trip.
+    bump = (update(SerialCounter).where(SerialCounter.commune_id == commune.id, SerialCounter.year == year)
+            .values(last=SerialCounter.last + count).returning(SerialCounter.last))
+    last = db.session.scalar(bump)
+    if last is None:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(SerialCounter).values(commune_id=commune.id, year=year, last=count))
+            last = count
+        except IntegrityError:  # someone else created this year's counter a moment ago
+            last = db.session.scalar(bump)
+    return [f"{commune.code}-{year}-{number:06d}" for number in range(last - count + 1, last + 1)]
+
+
+def next_serial(commune: Commune, year: int) -> str:
+    """Take one serial (see `next_serials`)."""
+    return next_serials(commune, year)[0]
+
+
+def verify_url(base_url: str, serial: str) -> str:
+    """The public page anyone reaches from the certificate's QR code."""
+    return f"{base_url.rstrip('/')}/verify/{serial}"
+
+
+def issuer_id(base_url: str, commune: Commune) -> str:
+    """The commune's issuer profile URL, which also names its keys (`…#kid`)."""
+    return f"{base_url.rstrip('/')}/issuers/{commune.code}.json"
+
+
+def _skill_groups(framework: FrameworkVersion, skills: Sequence[str]) -> list[str]:
+    groups = framework.group_titles("vi")
+    wanted = sorted({s.split(".")[0] for s in skills}, key=lambda c: int(c) if c.isdigit() else 99)
+    return [f"{code}. {groups.get(code, '')}".strip() for code in wanted]
+
+
+def _sign(cert: Certificate, revision: CertificateRevision, *, commune: Commune, framework: FrameworkVersion | None,
+          base_url: str, secret: str) -> dict[str, Any]:
+    titles = framework.skill_titles("vi") if framework else {}
+    issuer = issuer_id(base_url, commune)
+    unsigned = credential.build_credential(
+        credential_id=f"{base_url.rstrip('/')}/certificates/{cert.serial}/credential.json",
+        issuer_id=issuer, issuer_name=f"Ủy ban nhân dân {commune.name}, {commune.province.name}",
+        holder_name=revision.holder_name, holder_id=None,
+        achievement_id=f"{verify_url(base_url, cert.serial)}#thanh-tich", achievement_name=cert.achievement,
+        achievement_description="Hoàn thành chương trình Bình dân học vụ số: " + cert.achievement,
+        skill_codes_with_titles=[(code, titles.get(code, code)) for code in cert.skills],
+        criteria_narrative="Tham dự lớp học, đạt bài kiểm tra và thực hành các kỹ năng cùng người hướng dẫn; "
+                           "được Ủy ban nhân dân xã xác nhận hoàn thành.",
+        valid_from=revision.issued_at, verify_url=verify_url(base_url, cert.serial))
+    key, private = keys.active_key(commune, secret)
+    return credential.sign_credential(unsigned, private, f"{issuer}#{key.kid}")
+
+
+def issue_many(klass: Class, people: Sequence[Person], *, signer: Signer, actor: Person | None, base_url: str,
+               secret: str, today: dt.date) -> list[Certificate]:
+    """Issue certificates to the class's learners whose completion is confirmed; those who already have one keep it.
+
+    Serials for the whole batch are taken in one statement and every certificate is signed before it is
+    written, so a thousand cost a few round trips, not thousands.
+    """
+    ids = [p.id for p in people]
+    existing = {c.person_id: c for c in db.session.scalars(select(Certificate).where(
+        Certificate.class_id == klass.id, Certificate.person_id.in_(ids)))} if ids else {}
+    confirmed: dict[int, list[Completion]] = {}
+    for row in db.session.scalars(select(Completion).where(Completion.class_id == klass.id,
+                                                           Completion.person_id.in_(ids),
+                                                           Completion.status == "confirmed")) if ids else []:
+        confirmed.setdefault(row.person_id, []).append(row)
+    waiting = [p for p in people if p.id not in existing]
+    missing = [p.full_name for p in waiting if p.id not in confirmed]
+    if missing:
+        raise DomainError(_l("Chỉ cấp giấy chứng nhận khi việc hoàn thành đã được xác nhận (chưa: %(names)s).",
+                             names=", ".join(missing[:5])))
+    commune = db.session.get(Commune, klass.commune_id)
+    serials = iter(next_serials(commune, today.year, len(waiting))) if waiting else iter(())
+    now = utcnow()
+    issued = []
+    for person in waiting:
+        completions = sorted(confirmed[person.id], key=lambda c: c.module_id)
+        modules = [db.session.get(Module, c.module_id) for c in completions]
+        skills = sorted({s for c in completions for s in c.skills}, key=lambda s: [int(p) for p in s.split(".")])
+        framework = db.session.get(FrameworkVersion, completions[0].framework_version_id)
+        cert = Certificate(
+            serial=next(serials), commune_id=commune.id, person_id=person.id, class_id=klass.id,
+            framework_version_id=framework.id,
+            achievement="; ".join(m.current.title_vi for m in modules if m and m.current)[:300],
+            module_codes=[m.code for m in modules if m], skills=skills, skill_groups=_skill_groups(framework, skills),
+            issued_on=today, officer_name=signer.name, officer_title=signer.title)
+        revision = CertificateRevision(number=1, holder_name=person.full_name, birth_year=person.birth_year,
+                                       reason="issued", issued_at=now, issued_by_id=actor.id if actor else None)
+        revision.credential = _sign(cert, revision, commune=commune, framework=framework, base_url=base_url,
+                                    secret=secret)
+        cert.revisions.append(revision)
+        db.session.add(cert)
+        audit(actor, person, "certificate.issue", cert.serial)
+        issued.append(cert)
+    db.session.flush()
+    return [existing.get(p.id) or next(c for c in issued if c.person_id == p.id) for p in people]
+
+
+def issue(person: Person, klass: Class, *, signer: Signer, actor: Person | None, base_url: str, secret: str,
+          today: dt.date) -> Certificate:
+    """Issue one learner's certificate for a class; issuing again returns the same one."""
+    return issue_many(klass, [person], signer=signer, actor=actor, base_url=base_url, secret=secret, today=today)[0]
+
+
+def reissue(cert: Certificate, *, actor: Person | None, reason: str, base_url: str, secret: str) -> CertificateRevision:
+    """Issue a new revision under the same serial with the person's corrected name; earlier ones stay on record."""
+    if cert.status == "revoked":
+        raise DomainError(_l("Giấy chứng nhận đã thu hồi, không cấp lại được."))
+    person = db.session.get(Person, cert.person_id)
+    if person.full_name == cert.current.holder_name and person.birth_year == cert.current.birth_year:
+        raise DomainError(_l("Họ tên và năm sinh chưa thay đổi; không cần cấp lại."))
+    revision = CertificateRevision(number=cert.current.number + 1, holder_name=person.full_name,
+                                   birth_year=person.birth_year, reason=reason.strip()[:200] or "name corrected",
+                                   issued_at=utcnow(), issued_by_id=actor.id if actor else None)
+    commune = db.session.get(Commune, cert.commune_id)
+    revision.credential = _sign(cert, revision, commune=commune, base_url=base_url, secret=secret,
+                                framework=db.session.get(FrameworkVersion, cert.framework_version_id))
+    cert.revisions.append(revision)
+    db.session.flush()
+    audit(actor, person, "certificate.reissue", cert.serial)
+    return revision
+
+
+def revoke(cert: Certificate, *, reason: str, actor: Person | None) -> None:
+    """Revoke a certificate; the reason is required and kept."""
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise DomainError(_l("Vui lòng ghi rõ lý do thu hồi."), field="reason")
+    if cert.status == "revoked":
+        return
+    cert.status, cert.revoked_at, cert.revocation_reason = "revoked", utcnow(), reason[:1000]
+    cert.revoked_by_id = actor.id if actor else None
+    db.session.flush()
+    audit(actor, db.session.get(Person, cert.person_id), "certificate.revoke", cert.serial)
+
+
+def by_serial(serial: str) -> Certificate | None:
+    """Find a certificate by its serial, typed with any case and stray spaces."""
+    return db.session.scalar(select(Certificate).where(Certificate.serial == serial.strip().upper()))
+
+
+def fields(cert: Certificate, base_url: str) -> CertificateFields:
+    """What is printed on the certificate's current revision."""
+    commune = db.session.get(Commune, cert.commune_id)
+    revision = cert.current
+    return CertificateFields(
+        holder_name=revision.holder_name, birth_year=revision.birth_year, achievement_title=cert.achievement,
+        skill_groups=tuple(cert.skill_groups), commune_name=commune.name, province_name=commune.province.name,
+        issued_on=revision.issued_at.date() if revision.number > 1 else cert.issued_on,
+        officer_name=cert.officer_name, officer_title=cert.officer_title, serial=cert.serial,
+        verify_url=verify_url(base_url, cert.serial), revoked=cert.status == "revoked")
+
+
+def check_signature(cert: Certificate) -> credential.VerificationResult:
+    """Verify the current revision's signed credential against the commune's published keys."""
+    signed = cert.current.credential
+    issuer = (signed.get("issuer") or {}).get("id", "") if isinstance(signed, dict) else ""
+    return credential.verify_credential(signed, keys.resolver(issuer, cert.commune_id))

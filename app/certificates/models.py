@@ -1,0 +1,146 @@
+"""Completion rules and records, certificates with their serial history, and the communes' signing keys."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db, utcnow
+from app.policy import Scope
+
+
+class CompletionRules(db.Model):
+    """What a learner must do to complete a class's modules, per commune (None: the system default)."""
+
+    __tablename__ = "completion_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), unique=True)
+    attendance_percent: Mapped[int] = mapped_column(default=70)
+    require_assessment: Mapped[bool] = mapped_column(default=True)
+    require_practical: Mapped[bool] = mapped_column(default=True)
+    confirmation: Mapped[str] = mapped_column(String(10), default="officer")  # officer | auto
+    officer_name: Mapped[str] = mapped_column(String(120), default="")  # printed on certificates
+    officer_title: Mapped[str] = mapped_column(String(160), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+    @property
+    def access_scope(self) -> Scope:
+        return Scope(self.commune_id)
+
+
+class Completion(db.Model):
+    """A learner met (and, once confirmed, completed) a module, with the skills it shows."""
+
+    __tablename__ = "completions"
+    __table_args__ = (UniqueConstraint("person_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
+    module_version_id: Mapped[int] = mapped_column(ForeignKey("module_versions.id", ondelete="RESTRICT"))
+    framework_version_id: Mapped[int] = mapped_column(ForeignKey("framework_versions.id", ondelete="RESTRICT"))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"), index=True)
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="SET NULL"))
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    attendance_share: Mapped[float | None]
+    status: Mapped[str] = mapped_column(String(10), default="eligible")  # eligible | confirmed
+    eligible_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[dt.datetime | None]
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+    @property
+    def access_scope(self) -> Scope:
+        return Scope(self.commune_id)
+
+    @property
+    def owner_id(self) -> int:
+        return self.person_id
+
+
+class SerialCounter(db.Model):
+    """The last serial number used by a commune in a year; locked while a number is taken."""
+
+    __tablename__ = "serial_counters"
+
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Certificate(db.Model):
+    """A completion certificate: one serial for ever, valid or revoked, with every issued revision kept."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("person_id", "class_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(40), unique=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="RESTRICT"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
+    framework_version_id: Mapped[int] = mapped_column(ForeignKey("framework_versions.id", ondelete="RESTRICT"))
+    achievement: Mapped[str] = mapped_column(String(300))
+    module_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    skill_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    issued_on: Mapped[dt.date]
+    officer_name: Mapped[str] = mapped_column(String(120))
+    officer_title: Mapped[str] = mapped_column(String(160))
+    status: Mapped[str] = mapped_column(String(10), default="valid")  # valid | revoked
+    revoked_at: Mapped[dt.datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    revocation_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    revisions: Mapped[list[CertificateRevision]] = relationship(
+        back_populates="certificate", order_by="CertificateRevision.number", cascade="all, delete-orphan")
+
+    @property
+    def current(self) -> CertificateRevision:
+        return self.revisions[-1]
+
+    @property
+    def access_scope(self) -> Scope:
+        return Scope(self.commune_id)
+
+    @property
+    def owner_id(self) -> int:
+        return self.person_id
+
+
+class CertificateRevision(db.Model):
+    """One issue of a certificate under its serial: the name as printed, and the signed credential."""
+
+    __tablename__ = "certificate_revisions"
+    __table_args__ = (UniqueConstraint("certificate_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    holder_name: Mapped[str] = mapped_column(String(120))
+    birth_year: Mapped[int | None]
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    credential: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    certificate: Mapped[Certificate] = relationship(back_populates="revisions")
+
+
+class SigningKey(db.Model):
+    """A commune's Ed25519 key for signing credentials; the private half is encrypted at rest."""
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), index=True)
+    kid: Mapped[str] = mapped_column(String(64), unique=True)
+    private_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    public_jwk: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[dt.datetime | None]

@@ -1,0 +1,97 @@
+"""Public verification: anyone with a serial or the QR code sees whether a certificate is valid, and who issued it."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import policy
+from app.certificates import bp, credential, issuing, keys
+from app.extensions import db, limiter
+from app.people.names import mask_name
+from app.places.models import Commune
+
+VERIFY_LIMIT = "30 per minute"
+
+
+def _summary(serial: str) -> dict[str, Any] | None:
+    cert = issuing.by_serial(serial)
+    if cert is None:
+        return None
+    commune = db.session.get(Commune, cert.commune_id)
+    check = issuing.check_signature(cert)
+    return {
+        "serial": cert.serial, "status": cert.status, "holder": mask_name(cert.current.holder_name),
+        "birth_year": cert.current.birth_year, "achievement": cert.achievement, "skills": cert.skills,
+        "skill_groups": cert.skill_groups, "issued_on": cert.issued_on.isoformat(),
+        "issuer": f"Ủy ban nhân dân {commune.name}, {commune.province.name}", "commune_code": commune.code,
+        "signed_by": {"name": cert.officer_name, "title": cert.officer_title},
+        "revision": cert.current.number, "revoked_on": cert.revoked_at.date().isoformat() if cert.revoked_at else None,
+        "revocation_reason": cert.revocation_reason or None,
+        "signature": {"valid": check.ok, "reason": check.reason, "method": check.verification_method},
+    }
+
+
+@bp.get("/verify")
+@policy.public
+@limiter.limit(VERIFY_LIMIT)
+def verify_form() -> Any:
+    """A box to type a serial number."""
+    serial = (request.args.get("serial") or "").strip()
+    if serial:
+        return redirect(url_for("certificates.verify", serial=serial.upper()))
+    return render_template("certificates/verify.html", info=None, serial="")
+
+
+@bp.get("/verify/<serial>")
+@policy.public
+@limiter.limit(VERIFY_LIMIT)
+def verify(serial: str) -> Any:
+    """Show whether the certificate is valid or revoked, with the holder's name partly masked."""
+    info = _summary(serial)
+    if info is not None:  # the page shows dates the Vietnamese way; the JSON keeps ISO dates
+        for key in ("issued_on", "revoked_on"):
+            if info[key]:
+                info[key] = format_date(dt.date.fromisoformat(info[key]), "dd/MM/yyyy")
+    return render_template("certificates/verify.html", info=info, serial=serial), 200 if info else 404
+
+
+@bp.get("/verify/<serial>.json")
+@policy.public
+@limiter.limit(VERIFY_LIMIT)
+def verify_json(serial: str) -> Any:
+    """The same answer for machines."""
+    info = _summary(serial)
+    if info is None:
+        return jsonify(serial=serial, status="not_found", message=_("Không có giấy chứng nhận mang số hiệu này.")), 404
+    return jsonify(info)
+
+
+@bp.get("/.well-known/jwks.json")
+@policy.public
+def jwks() -> Any:
+    """Every commune's public signing keys, so anyone can check a credential's signature."""
+    response = jsonify(keys.jwks())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/issuers/<code>.json")
+@policy.public
+def issuer(code: str) -> Any:
+    """The commune's issuer profile (Open Badges Profile) with its keys."""
+    commune = db.session.scalar(select(Commune).where(Commune.code == code))
+    if commune is None:
+        return jsonify(error=404), 404
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+    own = [k for k in keys.jwks()["keys"] if k["kid"].startswith(f"{commune.code}-")]
+    return jsonify({"@context": [credential.VC_CONTEXT, credential.OB3_CONTEXT],
+                    "id": issuing.issuer_id(base, commune), "type": ["Profile"],
+                    "name": f"Ủy ban nhân dân {commune.name}, {commune.province.name}",
+                    "verificationMethod": [{"id": f"{issuing.issuer_id(base, commune)}#{k['kid']}",
+                                            "type": "JsonWebKey", "controller": issuing.issuer_id(base, commune),
+                                            "publicKeyJwk": k} for k in own]})

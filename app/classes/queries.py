@@ -1,0 +1,183 @@
+"""What people read about classes: the commune view and its export, schedules, dashboards. Read-only."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.catalog.models import Module
+from app.classes import enrolment as enrolments
+from app.classes.models import Class, ClassModule, ClassSession, ClassStaff, Enrolment, SessionChange
+from app.classes.services import STATUSES, local_today
+from app.extensions import db
+from app.people.audiences import LABELS, Audience
+from app.people.models import Person
+from app.places.models import Venue, Village
+
+NOTICE_DAYS = 30  # learners see moves and cancellations made in the last month, for sessions still ahead
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The commune view's filters; None means any."""
+
+    village_id: int | None = None
+    audience: str | None = None
+    status: str | None = None
+    module_id: int | None = None
+
+
+def commune_classes(commune_id: int, filters: Filters = Filters()) -> list[Class]:
+    """Return a commune's classes matching the filters, by village then start date."""
+    stmt = (select(Class).outerjoin(Venue, Venue.id == Class.venue_id)
+            .outerjoin(Village, Village.id == Venue.village_id)
+            .where(Class.commune_id == commune_id)
+            .options(selectinload(Class.venue).selectinload(Venue.village),
+                     selectinload(Class.modules).selectinload(ClassModule.module), selectinload(Class.staff)))
+    if filters.village_id:
+        stmt = stmt.where(Venue.village_id == filters.village_id)
+    if filters.audience:
+        stmt = stmt.where(Class.audience == filters.audience)
+    if filters.status:
+        stmt = stmt.where(Class.status == filters.status)
+    if filters.module_id:
+        stmt = stmt.where(Class.id.in_(select(ClassModule.class_id).where(ClassModule.module_id == filters.module_id)))
+    return list(db.session.scalars(stmt.order_by(Village.name.is_(None), Village.name, Class.starts_on.desc(),
+                                                 Class.id)))
+
+
+def status_counts(commune_id: int) -> dict[str, int]:
+    """Count a commune's classes by status."""
+    found = dict.fromkeys(STATUSES, 0)
+    found.update(dict(db.session.execute(select(Class.status, func.count()).where(Class.commune_id == commune_id)
+                                         .group_by(Class.status)).all()))  # type: ignore[arg-type]
+    return found
+
+
+def session_counts(class_ids: list[int]) -> dict[int, int]:
+    """Count scheduled (not cancelled) sessions per class."""
+    if not class_ids:
+        return {}
+    return dict(db.session.execute(select(ClassSession.class_id, func.count()).where(
+        ClassSession.class_id.in_(class_ids), ClassSession.status == "scheduled").group_by(ClassSession.class_id))
+        .all())  # type: ignore[arg-type]
+
+
+EXPORT_HEADERS = ("Tên lớp", "Đối tượng", "Trạng thái", "Thôn/Tổ dân phố", "Địa điểm", "Học phần", "Người hướng dẫn",
+                  "Trợ giảng", "Ngày khai giảng", "Ngày kết thúc", "Sức chứa", "Đã ghi danh", "Danh sách chờ",
+                  "Số buổi học")
+
+
+def export_rows(classes: list[Class]) -> Iterator[list[Any]]:
+    """Rows of the commune view's export, one per class, with counts from aggregate queries."""
+    ids = [c.id for c in classes]
+    counts, sessions = enrolments.counts(ids), session_counts(ids)
+    for c in classes:
+        village = c.venue.village.name if c.venue and c.venue.village else ""
+        yield [c.title, str(LABELS[Audience(c.audience)]), str(STATUSES[c.status]), village,
+               c.venue.name if c.venue else "", ", ".join(m.code for m in c.module_list),
+               ", ".join(p.full_name for p in c.instructors), ", ".join(p.full_name for p in c.assistants),
+               c.starts_on.strftime("%d/%m/%Y"), c.ends_on.strftime("%d/%m/%Y"), c.capacity,
+               counts[c.id]["enrolled"], counts[c.id]["waitlisted"], sessions.get(c.id, 0)]
+
+
+def open_classes(commune_id: int, *, module_id: int | None = None, today: dt.date | None = None) -> list[Class]:
+    """Return the classes a learner can join now (open or running, not yet ended), soonest first."""
+    today = today or local_today()
+    stmt = (select(Class).where(Class.commune_id == commune_id, Class.status.in_(enrolments.SELF_ENROL_STATUSES),
+                                Class.ends_on >= today)
+            .options(selectinload(Class.venue), selectinload(Class.modules).selectinload(ClassModule.module)))
+    if module_id:
+        stmt = stmt.where(Class.id.in_(select(ClassModule.class_id).where(ClassModule.module_id == module_id)))
+    return list(db.session.scalars(stmt.order_by(Class.starts_on, Class.id)))
+
+
+def _sessions(stmt: Any) -> list[ClassSession]:
+    return list(db.session.scalars(stmt.options(
+        selectinload(ClassSession.class_).selectinload(Class.staff), selectinload(ClassSession.venue),
+        selectinload(ClassSession.module), selectinload(ClassSession.changes))
+        .order_by(ClassSession.date, ClassSession.start_time, ClassSession.id)))
+
+
+def teaching(person: Person, first: dt.date, last: dt.date) -> list[ClassSession]:
+    """Return the sessions between two dates of every class the person staffs (cancelled ones too)."""
+    return _sessions(select(ClassSession).where(
+        ClassSession.date.between(first, last),
+        ClassSession.class_id.in_(select(ClassStaff.class_id).where(ClassStaff.person_id == person.id))))
+
+
+def staffs_any_class(person: Person) -> bool:
+    """Tell whether the person is an instructor or assistant of any class."""
+    return db.session.scalar(select(ClassStaff.class_id).where(ClassStaff.person_id == person.id).limit(1)) is not None
+
+
+def monday_of(day: dt.date) -> dt.date:
+    """Return the Monday of the week a date falls in."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def venue_week(venue: Venue, monday: dt.date) -> list[tuple[dt.date, list[ClassSession]]]:
+    """Return each day of a week at a venue with its sessions (for the notice board)."""
+    sessions = _sessions(select(ClassSession).where(ClassSession.venue_id == venue.id,
+                                                    ClassSession.date.between(monday, monday + dt.timedelta(days=6))))
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    return [(d, [s for s in sessions if s.date == d]) for d in days]
+
+
+@dataclass
+class MyClass:
+    """A learner's class on their dashboard: their place, the next session and recent changes."""
+
+    enrolment: Enrolment
+    next_session: ClassSession | None
+    position: int | None
+    notices: list[SessionChange] = field(default_factory=list)
+
+
+def my_classes(person: Person, *, today: dt.date | None = None) -> list[MyClass]:
+    """Return the classes a person is enrolled or waiting in (not finished long ago), with notices."""
+    today = today or local_today()
+    rows = list(db.session.scalars(
+        select(Enrolment).join(Class, Class.id == Enrolment.class_id)
+        .where(Enrolment.person_id == person.id, Enrolment.status.in_(("enrolled", "waitlisted")),
+               Class.ends_on >= today - dt.timedelta(days=NOTICE_DAYS))
+        .options(selectinload(Enrolment.class_).selectinload(Class.venue)).order_by(Class.starts_on, Class.id)))
+    ids = [r.class_id for r in rows]
+    upcoming = _sessions(select(ClassSession).where(ClassSession.class_id.in_(ids), ClassSession.date >= today)) \
+        if ids else []
+    since = dt.datetime.combine(today - dt.timedelta(days=NOTICE_DAYS), dt.time(), tzinfo=dt.UTC)
+    found = []
+    for row in rows:
+        mine = [s for s in upcoming if s.class_id == row.class_id]
+        found.append(MyClass(
+            enrolment=row, next_session=next((s for s in mine if not s.cancelled), None),
+            position=enrolments.waitlist_position(row),
+            notices=[c for s in mine for c in s.changes if c.at >= since and c.kind in ("moved", "cancelled")
+                     and (c.kind != "cancelled" or s.cancelled)]))
+    return found
+
+
+def changes_label(change: SessionChange) -> str:
+    """Describe a session change in one sentence for a learner."""
+    title = change.session.class_.title
+    if change.kind == "cancelled":
+        return _("Buổi học lớp \"%(title)s\" ngày %(day)s (%(hours)s) đã bị hủy.", title=title,
+                 day=change.old_date.strftime("%d/%m/%Y"),
+                 hours=f"{change.old_start_time:%H:%M}–{change.old_end_time:%H:%M}")
+    where = change.new_venue.name if change.new_venue else ""
+    return _("Buổi học lớp \"%(title)s\" ngày %(old)s đã dời sang %(hours)s ngày %(new)s%(where)s.", title=title,
+             old=change.old_date.strftime("%d/%m/%Y"), new=change.new_date.strftime("%d/%m/%Y"),
+             hours=f"{change.new_start_time:%H:%M}–{change.new_end_time:%H:%M}",
+             where=(" " + _("tại %(venue)s", venue=where)) if where and change.new_venue_id != change.old_venue_id
+             else "")
+
+
+def modules_offered() -> list[Module]:
+    """Return the active catalogue modules (for pickers), in catalogue order."""
+    return list(db.session.scalars(select(Module).where(Module.active.is_(True), Module.current_version_id.is_not(None))
+                                   .order_by(Module.position, Module.code)))

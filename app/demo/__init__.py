@@ -1,0 +1,1 @@
+"""Demo data for trying every role, and large generated populations for benchmarks."""

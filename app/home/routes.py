@@ -1,0 +1,68 @@
+"""Landing page, dashboard, health check and display preferences."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, redirect, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app import policy
+from app.extensions import db, limiter
+from app.home import bp, panels
+from app.home.web import TEXT_SIZES, menu
+from app.policy import public
+from app.safe_redirect import back_or
+
+
+@bp.get("/")
+@public
+def index() -> str:
+    """Show the landing page, or the person's own starting points when signed in."""
+    if current_user.is_authenticated:
+        shown = []
+        for panel in panels.PANELS:
+            if policy.can(current_user, panel.action):
+                data = panel.context(current_user)
+                if data is not None:
+                    shown.append((panel, data))
+        return render_template("home/dashboard.html", tiles=menu(), panels=shown)
+    return render_template("home/index.html")
+
+
+@bp.get("/healthz")
+@public
+@limiter.exempt
+def healthz() -> Any:
+    """Answer 200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        current_app.logger.exception("health check: database unreachable")
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.post("/preferences/language")
+@public
+def set_language() -> Any:
+    """Switch the interface language for this browser session."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(back_or("home.index"))
+
+
+@bp.post("/preferences/text-size")
+@public
+def set_text_size() -> Any:
+    """Make the text larger or smaller for this browser session."""
+    size = request.form.get("size", "")
+    if size in TEXT_SIZES:
+        session["text_size"] = size
+    return redirect(back_or("home.index"))

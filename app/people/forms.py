@@ -1,0 +1,78 @@
+"""Forms for people, consent, sensitive data and roles."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app.forms import MultiCheckboxField, OptionalIntegerField, choices
+from app.people.audiences import LABELS, STORED
+from app.people.consents import METHODS, PURPOSES
+from app.people.sensitive import DISABILITY_KINDS
+from app.people.services import GENDERS
+from app.policy import ROLE_LABELS
+
+
+class PersonForm(FlaskForm):
+    """Only what the programme needs (minimal collection): no ID number, no address of one's own."""
+
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(_l("Vui lòng nhập họ và tên.")),
+                                                        Length(max=120)],
+                            render_kw={"autocomplete": "name"})
+    birth_year = OptionalIntegerField(_l("Năm sinh"), validators=[
+        Optional(), NumberRange(1900, 2100, _l("Năm sinh không hợp lệ."))],
+        render_kw={"inputmode": "numeric"})
+    gender = SelectField(_l("Giới tính"), choices=choices([("", _l("— Không ghi —")), *GENDERS.items()]),
+                         validators=[Optional()])
+    phone = StringField(_l("Số điện thoại"), validators=[Optional(), Length(max=20)],
+                        render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    village_id = SelectField(_l("Thôn/tổ dân phố"), coerce=int, validators=[Optional()])
+    household_id = SelectField(_l("Hộ gia đình"), coerce=int, validators=[Optional()])
+    tags = MultiCheckboxField(_l("Đối tượng"), choices=choices((a.value, LABELS[a]) for a in STORED))
+
+
+class ConsentForm(FlaskForm):
+    """Record a consent the person has just given."""
+
+    purpose = SelectField(_l("Mục đích"), choices=choices((p.code, p.label) for p in PURPOSES.values()))
+    method = RadioField(_l("Hình thức đồng ý"), choices=choices(METHODS.items()),
+                        validators=[DataRequired(_l("Vui lòng chọn hình thức đồng ý."))])
+    note = StringField(_l("Ghi chú (ví dụ: số phiếu, người làm chứng)"), validators=[Optional(), Length(max=255)])
+
+
+class WithdrawForm(FlaskForm):
+    """Withdraw a consent."""
+
+    note = StringField(_l("Lý do hoặc ghi chú"), validators=[Optional(), Length(max=255)])
+
+
+class DisabilityForm(FlaskForm):
+    """Sensitive: kinds of disability and support needs."""
+
+    kinds = MultiCheckboxField(_l("Dạng khuyết tật"), choices=choices(DISABILITY_KINDS.items()),
+                               validators=[DataRequired(_l("Vui lòng chọn ít nhất một mục."))])
+    needs = TextAreaField(_l("Cần hỗ trợ gì khi học (ví dụ: chữ to, phiên dịch ngôn ngữ ký hiệu, lối đi cho xe lăn)"),
+                          validators=[Optional(), Length(max=500)])
+
+
+class RoleForm(FlaskForm):
+    """Give a person a role in this commune, or in one village of it."""
+
+    role = SelectField(_l("Vai trò"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()))
+    village_id = SelectField(_l("Phạm vi"), coerce=int, validators=[Optional()])
+
+
+class HouseholdForm(FlaskForm):
+    """A household."""
+
+    address = StringField(_l("Địa chỉ (số nhà, xóm)"), validators=[DataRequired(_l("Vui lòng nhập địa chỉ.")),
+                                                                    Length(max=255)])
+    village_id = SelectField(_l("Thôn/tổ dân phố"), coerce=int,
+                             validators=[DataRequired(_l("Vui lòng chọn thôn."))])
+
+
+class EraseForm(FlaskForm):
+    """Confirm erasing a person's data."""
+
+    confirm = HiddenField(default="yes")

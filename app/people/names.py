@@ -1,0 +1,49 @@
+"""Vietnamese names and phone numbers: normalising, searching without diacritics, masking."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_PHONE_JUNK = re.compile(r"[\s.\-()]")
+_MOBILE = re.compile(r"^0\d{9}$")
+
+
+def clean_name(raw: str) -> str:
+    """Collapse spaces and compose diacritics (NFC), so the same name is stored one way."""
+    return " ".join(unicodedata.normalize("NFC", raw).split())
+
+
+def search_key(text: str) -> str:
+    """Fold a name for searching: lower case, no diacritics, đ as d ("Đỗ Thị Hà" -> "do thi ha")."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.lower().split())
+
+
+def normalise_phone(raw: str | None) -> str | None:
+    """Return a Vietnamese phone number as 0xxxxxxxxx, None when blank; raise ValueError if invalid."""
+    if raw is None or not raw.strip():
+        return None
+    digits = _PHONE_JUNK.sub("", raw.strip())
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if not _MOBILE.match(digits):
+        raise ValueError(raw)
+    return digits
+
+
+def mask_phone(phone: str | None) -> str:
+    """Show only the last three digits of a phone number."""
+    if not phone:
+        return ""
+    return "•" * (len(phone) - 3) + phone[-3:]
+
+
+def mask_name(full_name: str) -> str:
+    """Mask a name for public pages: keep the given name, initials for the rest ("N. T. Hương")."""
+    parts = full_name.split()
+    if len(parts) <= 1:
+        return full_name[:1] + "•" * max(len(full_name) - 1, 0)
+    return " ".join(f"{p[0]}." for p in parts[:-1]) + " " + parts[-1]

@@ -1,0 +1,204 @@
+"""People and households of a commune: find, add, correct, see one's own data, erase."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import policy
+from app.errors import DomainError, show_on_form
+from app.extensions import db
+from app.forms import choices
+from app.imports import tabular
+from app.people import bp, importer, names, privacy_routes, services  # noqa: F401  (routes live in both)
+from app.people.forms import ConsentForm, EraseForm, HouseholdForm, PersonForm, RoleForm, WithdrawForm
+from app.people.models import Household, Person
+from app.places.models import Commune, Village
+
+PAGE_SIZE = 30
+
+
+def _place_choices(form: PersonForm, commune: Commune) -> None:
+    form.village_id.choices = choices([(0, _("— Chưa rõ —"))] + [(v.id, v.name) for v in commune.villages])
+    households = db.session.scalars(select(Household).where(Household.commune_id == commune.id)
+                                    .order_by(Household.address).limit(500)).all()
+    form.household_id.choices = choices([(0, _("— Không ghi —"))] + [(h.id, f"{h.address} ({h.village.name})")
+                                                                       for h in households])
+
+
+def _person_values(form: PersonForm, commune: Commune) -> dict[str, Any]:
+    village = db.session.get(Village, form.village_id.data) if form.village_id.data else None
+    household = db.session.get(Household, form.household_id.data) if form.household_id.data else None
+    if household is not None and household.commune_id != commune.id:
+        household = None
+    return {"full_name": form.full_name.data or "", "birth_year": form.birth_year.data, "village": village,
+            "phone": form.phone.data, "gender": form.gender.data or None, "tags": form.tags.data or [],
+            "household": household}
+
+
+@bp.get("/communes/<int:commune_id>/people")
+@policy.requires("people.search")
+def index(commune_id: int) -> str:
+    """List and search the people of a commune."""
+    commune = db.get_or_404(Commune, commune_id)
+    policy.authorize("people.search", commune)
+    query = request.args.get("q", "")
+    village_id = request.args.get("village", type=int)
+    page = db.paginate(services.search(commune.id, query, village_id), per_page=PAGE_SIZE, error_out=False)
+    return render_template("people/index.html", commune=commune, page=page, q=query, village_id=village_id)
+
+
+@bp.route("/communes/<int:commune_id>/people/new", methods=["GET", "POST"])
+@policy.requires("people.create")
+def new(commune_id: int) -> Any:
+    """Add a person to a commune."""
+    commune = db.get_or_404(Commune, commune_id)
+    policy.authorize("people.create", commune)
+    form = PersonForm()
+    _place_choices(form, commune)
+    if form.validate_on_submit():
+        try:
+            person = services.create_person(commune=commune, created_by=current_user,
+                                            **_person_values(form, commune))
+        except DomainError as error:
+            db.session.rollback()
+            show_on_form(form, error, "full_name")
+        else:
+            db.session.commit()
+            flash(_("Đã thêm %(name)s. Hãy ghi nhận sự đồng ý xử lý dữ liệu của người này.", name=person.full_name),
+                  "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/form.html", form=form, commune=commune, person=None)
+
+
+@bp.get("/people/<int:person_id>")
+@policy.requires("people.view")
+def show(person_id: int) -> str:
+    """Show a person's record: details, consents, roles and sign-in."""
+    person = db.get_or_404(Person, person_id)
+    policy.authorize("people.view", person)
+    disability: tuple[list[str], str] | None = None
+    if person.disability is not None and policy.can(current_user, "people.sensitive", person):
+        disability = services.read_disability(person, actor=current_user,
+                                              secret=current_app.config["DATA_ENCRYPTION_KEY"])
+        db.session.commit()
+    role_form = RoleForm()
+    role_form.village_id.choices = choices([(0, _("Cả xã"))] + [(v.id, v.name) for v in person.commune.villages])
+    return render_template("people/show.html", person=person, disability=disability,
+                           consent_form=ConsentForm(), withdraw_form=WithdrawForm(), role_form=role_form,
+                           erase_form=EraseForm())
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@policy.requires("people.manage")
+def edit(person_id: int) -> Any:
+    """Correct a person's record."""
+    person = db.get_or_404(Person, person_id)
+    policy.authorize("people.manage", person)
+    form = PersonForm(obj=person)
+    if not form.is_submitted():
+        # The model's own attributes (tag rows, nullable ids) are not what the fields hold.
+        form.tags.data = [t.tag for t in person.tags]
+        form.village_id.data, form.household_id.data = person.village_id or 0, person.household_id or 0
+        form.gender.data = person.gender or ""
+    _place_choices(form, person.commune)
+    if form.validate_on_submit():
+        try:
+            services.update_person(person, actor=current_user, **_person_values(form, person.commune))
+        except DomainError as error:
+            db.session.rollback()
+            show_on_form(form, error, "full_name")
+        else:
+            db.session.commit()
+            flash(_("Đã lưu."), "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/form.html", form=form, commune=person.commune, person=person)
+
+
+@bp.get("/people/<int:person_id>/data.json")
+@policy.requires("people.view")
+def personal_data(person_id: int) -> Any:
+    """Give a person (or the officer helping them) everything held about them."""
+    person = db.get_or_404(Person, person_id)
+    policy.authorize("people.view", person)
+    services.audit(current_user, person, "data.access")
+    db.session.commit()
+    response = jsonify(services.personal_data(person))
+    response.headers["Content-Disposition"] = f"attachment; filename=du-lieu-ca-nhan-{person.id}.json"
+    return response
+
+
+@bp.post("/people/<int:person_id>/erase")
+@policy.requires("people.manage")
+def erase(person_id: int) -> Any:
+    """Erase a person's identifying data at their request."""
+    person = db.get_or_404(Person, person_id)
+    policy.authorize("people.manage", person)
+    if EraseForm().validate_on_submit():
+        services.erase_person(person, actor=current_user)
+        db.session.commit()
+        flash(_("Đã xóa dữ liệu nhận dạng của người này. Số liệu thống kê ẩn danh vẫn được giữ."), "success")
+    return redirect(url_for("people.index", commune_id=person.commune_id))
+
+
+@bp.get("/communes/<int:commune_id>/people/export.<fmt>")
+@policy.requires("people.export")
+def export(commune_id: int, fmt: str) -> Response:
+    """Download the commune's people list as Excel or CSV (the same columns the import reads)."""
+    commune = db.get_or_404(Commune, commune_id)
+    policy.authorize("people.export", commune)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    headers, rows = importer.export_rows(commune)
+    services.audit(current_user, None, "people.export", f"commune={commune.id}")
+    db.session.commit()
+    stem = f"nguoi-dan-{names.search_key(commune.name).replace(' ', '-')}-{date.today().isoformat()}"
+    if fmt == "csv":
+        body, mimetype = tabular.write_csv(headers, rows), "text/csv; charset=utf-8"
+    else:
+        body = tabular.write_xlsx(headers, rows, _("Người dân"))
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={stem}.{fmt}"})
+
+
+# --- households ------------------------------------------------------------------------------
+
+@bp.get("/communes/<int:commune_id>/households")
+@policy.requires("households.manage")
+def households(commune_id: int) -> str:
+    """List a commune's households with their members."""
+    commune = db.get_or_404(Commune, commune_id)
+    policy.authorize("households.manage", commune)
+    stmt = select(Household).where(Household.commune_id == commune.id).order_by(Household.village_id,
+                                                                                 Household.address)
+    page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
+    return render_template("people/households.html", commune=commune, page=page)
+
+
+@bp.route("/communes/<int:commune_id>/households/new", methods=["GET", "POST"])
+@policy.requires("households.manage")
+def new_household(commune_id: int) -> Any:
+    """Add a household."""
+    commune = db.get_or_404(Commune, commune_id)
+    policy.authorize("households.manage", commune)
+    form = HouseholdForm()
+    form.village_id.choices = choices((v.id, v.name) for v in commune.villages)
+    if form.validate_on_submit():
+        village = db.session.get(Village, form.village_id.data)
+        if village is None or village.commune_id != commune.id:
+            form.village_id.errors = [_("Thôn/tổ dân phố không thuộc xã này.")]
+        else:
+            try:
+                services.create_household(village=village, address=form.address.data or "", actor=current_user)
+            except DomainError as error:
+                show_on_form(form, error, "address")
+            else:
+                db.session.commit()
+                flash(_("Đã thêm hộ gia đình."), "success")
+                return redirect(url_for("people.households", commune_id=commune.id))
+    return render_template("people/household_form.html", form=form, commune=commune)
+

@@ -1,0 +1,242 @@
+"""Assessment rules: settings, drawing questions, attempts and their limits, saving answers, scoring."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.catalog.models import Module, ModuleVersion, Question
+from app.errors import DomainError
+from app.extensions import db
+from app.people.models import Person
+from app.quizzes.models import AssessmentSettings, Attempt, AttemptAnswer
+from app.quizzes.types import type_of
+
+# Decision 757 leaves these to the organiser; the README states them. Communes override them.
+DEFAULTS: dict[str, Any] = {"question_count": 10, "pass_percent": 70, "max_attempts": 3, "wait_minutes": 30,
+                            "shuffle_questions": True, "shuffle_answers": True, "time_limit_minutes": None}
+LIMITS = {"question_count": (1, 50), "pass_percent": (1, 100), "max_attempts": (1, 20), "wait_minutes": (0, 10080)}
+SKILL_SHOWN = 0.7  # a skill counts as shown when at least this share of its questions was right
+
+
+def settings_for(commune_id: int | None, module_id: int | None) -> dict[str, Any]:
+    """Return the settings in force: commune+module, then commune, then module, then system, then defaults."""
+    rows = db.session.scalars(select(AssessmentSettings).where(
+        AssessmentSettings.commune_id.is_(None) | (AssessmentSettings.commune_id == commune_id),
+        AssessmentSettings.module_id.is_(None) | (AssessmentSettings.module_id == module_id))).all()
+
+    def rank(row: AssessmentSettings) -> tuple[bool, bool]:
+        return (row.commune_id is not None, row.module_id is not None)
+
+    chosen = max(rows, key=rank, default=None)
+    if chosen is None:
+        return dict(DEFAULTS)
+    return {key: getattr(chosen, key) for key in DEFAULTS}
+
+
+def save_settings(*, commune_id: int | None, module_id: int | None, values: dict[str, Any],
+                  actor: Person | None) -> AssessmentSettings:
+    """Store settings for a commune (all modules or one), after checking each value."""
+    for key, (low, high) in LIMITS.items():
+        value = values.get(key)
+        if not isinstance(value, int) or not low <= value <= high:
+            raise DomainError(_l("Giá trị phải từ %(low)s đến %(high)s.", low=low, high=high), field=key)
+    limit = values.get("time_limit_minutes")
+    if limit is not None and (not isinstance(limit, int) or not 1 <= limit <= 240):
+        raise DomainError(_l("Thời gian làm bài phải từ 1 đến 240 phút, hoặc để trống."), field="time_limit_minutes")
+    row = db.session.scalar(select(AssessmentSettings).where(
+        AssessmentSettings.commune_id.is_(None) if commune_id is None else AssessmentSettings.commune_id == commune_id,
+        AssessmentSettings.module_id.is_(None) if module_id is None else AssessmentSettings.module_id == module_id))
+    if row is None:
+        row = AssessmentSettings(commune_id=commune_id, module_id=module_id)
+        db.session.add(row)
+    for key in DEFAULTS:
+        setattr(row, key, values.get(key))
+    row.updated_by_id = actor.id if actor else None
+    db.session.flush()
+    return row
+
+
+def draw(version: ModuleVersion, settings: dict[str, Any],
+         rng: random.Random) -> tuple[list[int], dict[str, list[int]]]:
+    """Pick the questions: at least one for each skill the module covers, the rest at random."""
+    questions = list(version.questions)
+    chosen: list[Question] = []
+    skills = list(version.skills)
+    rng.shuffle(skills)
+    for skill in skills:
+        candidates = [q for q in questions if skill in q.skills and q not in chosen]
+        if candidates and not any(skill in q.skills for q in chosen):
+            chosen.append(rng.choice(candidates))
+    rest = [q for q in questions if q not in chosen]
+    rng.shuffle(rest)
+    chosen += rest[: max(0, settings["question_count"] - len(chosen))]
+    if settings["shuffle_questions"]:
+        rng.shuffle(chosen)
+    else:
+        chosen.sort(key=lambda q: q.position)
+    orders = {str(q.id): type_of(q).order(q, rng, settings["shuffle_answers"]) for q in chosen}
+    return [q.id for q in chosen], orders
+
+
+def submitted_attempts(person_id: int, module_id: int) -> list[Attempt]:
+    """Return a person's submitted attempts at a module, newest first."""
+    return list(db.session.scalars(select(Attempt).where(
+        Attempt.person_id == person_id, Attempt.module_id == module_id, Attempt.status == "submitted")
+        .order_by(Attempt.submitted_at.desc())))
+
+
+def open_attempt(person_id: int, module_id: int) -> Attempt | None:
+    """Return the attempt a person has started and not submitted, if any."""
+    return db.session.scalar(select(Attempt).where(Attempt.person_id == person_id, Attempt.module_id == module_id,
+                                                   Attempt.status == "in_progress"))
+
+
+def check_can_start(person_id: int, module_id: int, settings: dict[str, Any], now: datetime) -> None:
+    """Raise DomainError, saying why and until when, if a new attempt may not start now."""
+    done = submitted_attempts(person_id, module_id)
+    if any(a.passed for a in done):
+        raise DomainError(_l("Bạn đã đạt bài kiểm tra của học phần này."))
+    if len(done) >= settings["max_attempts"]:
+        raise DomainError(_l("Bạn đã làm đủ %(n)s lần cho phép. Hãy nhờ người hướng dẫn ôn lại cùng bạn.",
+                             n=settings["max_attempts"]))
+    if done and settings["wait_minutes"]:
+        ready = done[0].submitted_at + timedelta(minutes=settings["wait_minutes"])  # type: ignore[operator]
+        if now < ready:
+            raise DomainError(_l("Hãy ôn lại bài rồi làm lại sau %(time)s.",
+                                 time=format_datetime(ready, "HH:mm dd/MM")))
+
+
+def start_attempt(person: Person, module: Module, *, now: datetime, rng: random.Random | None = None,
+                  assisted_by: Person | None = None, class_id: int | None = None) -> Attempt:
+    """Start an attempt on the module's current version, or return the one already under way."""
+    existing = open_attempt(person.id, module.id)
+    if existing is not None:
+        return existing
+    version = module.current
+    if version is None or not version.questions:
+        raise DomainError(_l("Học phần này chưa có bài kiểm tra."))
+    settings = settings_for(person.commune_id, module.id)
+    check_can_start(person.id, module.id, settings, now)
+    question_ids, orders = draw(version, settings, rng or random.Random())
+    limit = settings.get("time_limit_minutes")
+    attempt = Attempt(person_id=person.id, commune_id=person.commune_id, module_id=module.id,
+                      module_version_id=version.id, class_id=class_id, started_at=now,
+                      assisted_by_id=assisted_by.id if assisted_by else None, question_ids=question_ids,
+                      answer_orders=orders, settings=settings,
+                      deadline_at=now + timedelta(minutes=limit) if limit else None)
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
+
+
+def questions_of(attempt: Attempt) -> list[Question]:
+    """Return the attempt's questions in the order they are shown."""
+    found = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(attempt.question_ids)))}
+    return [found[qid] for qid in attempt.question_ids]
+
+
+def answers_by_question(attempt: Attempt) -> dict[int, AttemptAnswer]:
+    """Return the attempt's saved answers by question id."""
+    return {a.question_id: a for a in attempt.answers}
+
+
+def resume_index(attempt: Attempt) -> int:
+    """Return where to carry on: the first question without an answer (or the last question)."""
+    answered = answers_by_question(attempt)
+    return next((i for i, qid in enumerate(attempt.question_ids) if qid not in answered),
+                len(attempt.question_ids) - 1)
+
+
+def save_answer(attempt: Attempt, question_id: int, raw: Any, *, now: datetime, client_id: str | None = None,
+                client_time: datetime | None = None) -> AttemptAnswer | None:
+    """Save an answer the moment it is chosen; a replayed save (same client id) or an older one changes nothing."""
+    if attempt.status != "in_progress":
+        raise DomainError(_l("Bài này đã nộp; không sửa được nữa."))
+    if attempt.deadline_at is not None and now > attempt.deadline_at + timedelta(minutes=1):
+        raise DomainError(_l("Đã hết thời gian làm bài."))
+    if question_id not in attempt.question_ids:
+        raise DomainError(_l("Câu hỏi không thuộc bài này."))
+    question = db.session.get(Question, question_id)
+    kind = type_of(question)  # type: ignore[arg-type]
+    try:
+        response = kind.read(question, raw)  # type: ignore[arg-type]
+    except (ValueError, TypeError, KeyError):
+        raise DomainError(_l("Câu trả lời không hợp lệ.")) from None
+    answer = answers_by_question(attempt).get(question_id)
+    if answer is not None:
+        if client_id is not None and answer.client_id == client_id:
+            return answer
+        if client_time is not None and answer.client_time is not None and client_time < answer.client_time:
+            return answer  # an older save arriving late (offline queue) must not undo a newer one
+    else:
+        answer = AttemptAnswer(attempt=attempt, question_id=question_id)
+        db.session.add(answer)
+    answer.response = response
+    answer.score = kind.score(question, response)  # type: ignore[arg-type]
+    answer.client_id, answer.client_time = client_id, client_time
+    db.session.flush()
+    return answer
+
+
+def submit(attempt: Attempt, *, now: datetime) -> Attempt:
+    """Score the attempt: unanswered questions earn nothing; skills are scored from their questions."""
+    if attempt.status == "submitted":
+        return attempt
+    questions = questions_of(attempt)
+    answers = answers_by_question(attempt)
+    scores = {q.id: (answers[q.id].score if q.id in answers else 0.0) for q in questions}
+    attempt.score = round(sum(scores.values()) / len(questions), 4) if questions else 0.0
+    attempt.passed = attempt.score * 100 >= attempt.settings["pass_percent"] - 1e-9
+    version = db.session.get(ModuleVersion, attempt.module_version_id)
+    skill_scores = {}
+    for skill in version.skills:  # type: ignore[union-attr]
+        tagged = [scores[q.id] for q in questions if skill in q.skills]
+        if tagged:
+            skill_scores[skill] = round(sum(tagged) / len(tagged), 4)
+    attempt.skill_scores = skill_scores
+    attempt.status, attempt.submitted_at = "submitted", now
+    db.session.flush()
+    return attempt
+
+
+@dataclass(frozen=True)
+class AnswerReview:
+    """One question of a finished attempt, as the results page shows it."""
+
+    question: Question
+    response: Any
+    score: float
+    feedback: list[str]
+    right_answer: list[str]
+
+
+def review(attempt: Attempt) -> list[AnswerReview]:
+    """Return each question with the answer given, its mark and its feedback."""
+    answers = answers_by_question(attempt)
+    rows = []
+    for question in questions_of(attempt):
+        kind = type_of(question)
+        given = answers.get(question.id)
+        response = given.response if given else None
+        rows.append(AnswerReview(question, response, given.score if given else 0.0,
+                                 kind.feedback(question, response) if given else [], kind.right_answer(question)))
+    return rows
+
+
+def skills_split(attempt: Attempt) -> tuple[list[str], list[str]]:
+    """Return the skills shown and the skills that need more practice."""
+    scores = attempt.skill_scores or {}
+    shown = sorted(s for s, v in scores.items() if v >= SKILL_SHOWN)
+    return shown, sorted(s for s in scores if s not in shown)
+
+
+def attempt_count(person_id: int, module_id: int) -> int:
+    """Count a person's submitted attempts at a module."""
+    return db.session.scalar(select(func.count()).select_from(Attempt).where(
+        Attempt.person_id == person_id, Attempt.module_id == module_id, Attempt.status == "submitted")) or 0

@@ -1,0 +1,173 @@
+"""In a real browser: a class marked on a tablet through a dropped network; a learner checks in by QR on a phone."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
+
+from app.attendance.models import AttendanceChange, AttendanceMark
+from app.extensions import db
+from app.policy import Role
+from tests import factories
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page: Page, phone: str, secret: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Số điện thoại").fill(phone)
+    page.get_by_label("Mật khẩu hoặc mã PIN (6 số)").fill(secret)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("heading", level=1).wait_for()
+
+
+def stored() -> tuple[int, int, dict[int, str], dict[str, int]]:
+    """History rows, distinct client ids, current marks, and history rows by source, as the database has them."""
+    db.session.expire_all()
+    rows = db.session.scalar(select(func.count()).select_from(AttendanceChange))
+    distinct = db.session.scalar(select(func.count(AttendanceChange.client_id.distinct())))
+    current = dict(db.session.execute(select(AttendanceMark.enrolment_id, AttendanceMark.status)).all())
+    sources = dict(db.session.execute(select(AttendanceChange.source, func.count()).group_by(AttendanceChange.source))
+                   .all())
+    return rows, distinct, current, sources
+
+
+def test_a_whole_class_is_marked_on_a_tablet_through_a_dropped_network(tablet: Page, ctx) -> None:
+    commune = factories.commune()
+    hall = factories.venue(commune, "Nhà văn hóa thôn Đông", capacity=60,
+                           in_village=factories.village(commune, "Thôn Đông"))
+    hung = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
+    klass = factories.school_class(commune, title="Lớp điện thoại thông minh cho người cao tuổi – thôn Đông", at=hall,
+                                   capacity=40, instructors=(hung,), status="running")
+    factories.session_now(klass)
+    learners = factories.enrol_learners(klass, 40, village=hall.village)
+    db.session.commit()
+    page = tablet
+    sign_in(page, hung.phone, factories.PASSWORD)
+    taps: list[str] = []
+
+    def tap(locator, what: str) -> None:
+        taps.append(what)
+        locator.click()
+
+    def row(index: int):
+        return page.locator(f"#learner-{learners[index].id}")
+
+    # One tap from the instructor's home to today's roll call.
+    tap(page.get_by_role("link", name="Điểm danh", exact=True), "home → roll call")
+    expect(page.get_by_role("heading", name="Điểm danh", exact=True)).to_be_visible()
+    sync = page.locator("[data-sync]")
+    expect(sync).to_have_text("Đã lưu hết · 0 điểm danh đang chờ gửi")
+    page.screenshot(path=str(factories.artifact("attendance-roll-call-top-tablet.png")))
+    started, on_page = time.perf_counter(), len(taps)
+
+    # Everyone present, then the exceptions: three absent, online.
+    tap(page.get_by_role("button", name="Mọi người có mặt"), "everyone present")
+    for i in (3, 17, 29):
+        tap(row(i).get_by_role("button", name="Vắng"), "absent")
+    expect(sync).to_have_text("Đã lưu hết · 0 điểm danh đang chờ gửi")
+    assert stored()[:2] == (43, 43)
+    page.screenshot(path=str(factories.artifact("attendance-roll-call-tablet.png")), full_page=False)
+
+    # The network drops: two arrive late, one sends word she is ill, one marked absent walks in after all.
+    page.context.set_offline(True)
+    tap(row(8).get_by_role("button", name="Muộn"), "late")
+    tap(row(21).get_by_role("button", name="Muộn"), "late")
+    tap(row(35).get_by_role("button", name="Có phép"), "excused")
+    tap(row(17).get_by_role("button", name="Muộn"), "late (was absent)")
+    expect(sync).to_contain_text("Mất mạng: 4 điểm danh đang chờ gửi")
+    expect(page.locator("[data-roll-call]")).to_have_attribute("data-pending", "4")
+    expect(page.locator("[data-count='late']")).to_have_text("3")
+    expect(row(35).get_by_role("button", name="Có phép")).to_have_attribute("aria-pressed", "true")
+    page.screenshot(path=str(factories.artifact("attendance-roll-call-offline-tablet.png")), full_page=False)
+    assert stored()[0] == 43  # nothing got through while offline
+
+    # The network returns: the waiting marks are sent by themselves.
+    page.context.set_offline(False)
+    expect(sync).to_have_text("Đã lưu hết · 0 điểm danh đang chờ gửi", timeout=15_000)
+    seconds, marking_taps = time.perf_counter() - started, len(taps) - on_page
+
+    rows, distinct, current, sources = stored()
+    assert (rows, distinct) == (47, 47)  # exactly the marks made: none lost, none doubled
+    expected = {e.id: "present" for e in learners}
+    expected.update({learners[3].id: "absent", learners[29].id: "absent", learners[8].id: "late",
+                     learners[21].id: "late", learners[35].id: "excused", learners[17].id: "late"})
+    assert current == expected
+    assert sources == {"everyone": 40, "tap": 3, "sync": 4}
+
+    # A reload (or the same marks sent again) changes nothing, and the page shows what the server has.
+    page.reload()
+    expect(sync).to_have_text("Đã lưu hết · 0 điểm danh đang chờ gửi")
+    expect(page.locator("[data-count='present']")).to_have_text("34")
+    expect(row(17).get_by_role("button", name="Muộn")).to_have_attribute("aria-pressed", "true")
+    assert stored()[:2] == (47, 47)
+    report = (f"Roll call, 40 learners, 7 exceptions (3 absent online; 3 late, 1 excused offline; 1 absent→late): "
+              f"{marking_taps} taps on the page (+{on_page} from the home page), {seconds:.1f} s in the browser "
+              f"including the offline spell and the resend.\n")
+    factories.artifact("attendance-roll-call.txt").write_text(report, encoding="utf-8")
+    print(report)
+    assert marking_taps == 8 and seconds < 120
+
+
+def test_a_learner_checks_in_with_their_phone_by_scanning_the_qr_code(tablet: Page, phone: Page, ctx) -> None:
+    commune = factories.commune()
+    hall = factories.venue(commune, "Nhà văn hóa thôn Đông", capacity=40)
+    hung = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
+    klass = factories.school_class(commune, title="Lớp điện thoại thông minh cho người cao tuổi – thôn Đông", at=hall,
+                                   capacity=20, instructors=(hung,), status="running")
+    session = factories.session_now(klass, started_minutes_ago=5)
+    huong, *_ = factories.enrol_learners(klass, 6)
+    db.session.commit()
+
+    sign_in(tablet, hung.phone, factories.PASSWORD)
+    tablet.goto(f"/attendance/sessions/{session.id}/qr")
+    image = tablet.locator("[data-qr-image]")
+    expect(image).to_be_visible()
+    expect(tablet.locator("[data-qr-code]")).to_have_text(re.compile(r"^\d{3} \d{3}$"))
+    expect(tablet.locator("[data-qr-missing] li")).to_have_count(6)
+    tablet.screenshot(path=str(factories.artifact("attendance-qr-tablet.png")))
+    shot = factories.artifact("attendance-qr-code.png")
+    image.screenshot(path=str(shot))
+    (found,) = zxingcpp.read_barcodes(Image.open(shot))
+    assert f"/attendance/scan/{session.id}/" in found.text
+
+    # The learner's phone opens the code, signs in (the scan is remembered), and confirms with one tap.
+    phone.goto(found.text)
+    phone.get_by_label("Số điện thoại").fill(huong.person.phone)
+    phone.get_by_label("Mật khẩu hoặc mã PIN (6 số)").fill(factories.PIN)
+    phone.get_by_role("button", name="Đăng nhập").click()
+    expect(phone.get_by_role("button", name="Tôi có mặt")).to_be_visible()
+    phone.screenshot(path=str(factories.artifact("attendance-checkin-phone.png")), full_page=True)
+    phone.get_by_role("button", name="Tôi có mặt").click()
+    expect(phone.get_by_text("Đã điểm danh: bạn có mặt")).to_be_visible()
+    phone.screenshot(path=str(factories.artifact("attendance-checked-in-phone.png")), full_page=True)
+
+    # The screen shows her among those who are in, within a couple of seconds.
+    expect(tablet.locator("[data-qr-present] li")).to_have_count(1, timeout=6000)
+    expect(tablet.locator("[data-qr-present]")).to_contain_text(huong.person.full_name)
+    db.session.expire_all()
+    mark = db.session.scalar(select(AttendanceMark).where(AttendanceMark.enrolment_id == huong.id))
+    assert (mark.status, mark.source) == ("present", "qr")
+
+
+def test_the_roll_call_fits_a_phone(phone: Page, ctx) -> None:
+    commune = factories.commune()
+    hung = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
+    klass = factories.school_class(commune, capacity=10, instructors=(hung,), status="running")
+    session = factories.session_now(klass)
+    learners = factories.enrol_learners(klass, 8)
+    db.session.commit()
+    sign_in(phone, hung.phone, factories.PASSWORD)
+    phone.goto(f"/attendance/sessions/{session.id}")
+    phone.get_by_role("button", name="Mọi người có mặt").click()
+    phone.locator(f"#learner-{learners[2].id}").get_by_role("button", name="Vắng").click()
+    expect(phone.locator("[data-sync]")).to_have_text("Đã lưu hết · 0 điểm danh đang chờ gửi")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    box = phone.locator(f"#learner-{learners[2].id}").get_by_role("button", name="Có phép").bounding_box()
+    assert box["height"] >= 56 and box["width"] >= 56
+    phone.screenshot(path=str(factories.artifact("attendance-roll-call-phone.png")), full_page=False)

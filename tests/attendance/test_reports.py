@@ -1,0 +1,145 @@
+"""Attendance reports: rates per learner, class and village; the absentee list; exports; the demo's marks."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from flask import Flask
+
+from app.attendance import demo as attendance_demo
+from app.attendance import marks, reports
+from app.classes import enrolment as enrolments
+from app.classes import services as classes
+from app.classes import sessions
+from app.classes.models import VIETNAM, ClassSession
+from app.demo import services as demo
+from app.extensions import db
+from app.policy import Role
+from tests import factories
+
+
+def moment(session: ClassSession, minutes: int = 5) -> dt.datetime:
+    return (session.starts_at + dt.timedelta(minutes=minutes)).astimezone(dt.UTC)
+
+
+@pytest.fixture
+def school(ctx: Flask):
+    """Four weekly sessions held (one more cancelled, one ahead), five learners of two villages."""
+    commune = factories.commune()
+    dong, tay = factories.village(commune, "Thôn Đông"), factories.village(commune, "Thôn Tây")
+    hung = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
+    start = classes.local_today() - dt.timedelta(days=35)
+    klass = factories.school_class(commune, capacity=10, instructors=(hung,), starts_on=start, weeks=10)
+    held = [factories.class_session(klass, on=start + dt.timedelta(days=7 * i)) for i in range(4)]
+    cancelled = factories.class_session(klass, on=start + dt.timedelta(days=10))
+    ahead = factories.class_session(klass, on=start + dt.timedelta(days=42))
+    a, b = (enrolments.enrol(klass, factories.person(commune, name=n, village=dong), source="staff")
+            for n in ("An Thị Hoa", "Bùi Văn Bình"))
+    c, e = (enrolments.enrol(klass, factories.person(commune, name=n, village=tay), source="staff")
+            for n in ("Cao Thị Cúc", "Đỗ Văn Em"))
+    enrolled_then = dt.datetime.combine(start, dt.time(7), tzinfo=VIETNAM).astimezone(dt.UTC)
+    for row in (a, b, c, e):
+        row.enrolled_at = enrolled_then
+    walk_in = enrolments.enrol(klass, factories.person(commune, name="Dương Thị Duyên", village=tay), source="staff")
+    walk_in.enrolled_at = (held[2].starts_at - dt.timedelta(minutes=30)).astimezone(dt.UTC)  # came in week 3
+    plan = {a: "PPLP", b: "PAAA", c: "PXA.", walk_in: "..PA", e: "P..."}
+    names = {"P": "present", "L": "late", "A": "absent", "X": "excused"}
+    for row, letters in plan.items():
+        for session, letter in zip(held, letters, strict=True):
+            if letter != ".":
+                marks.mark(session, row, names[letter], actor=hung, now=moment(session))
+    marks.mark(cancelled, a, "present", actor=hung, now=moment(cancelled))
+    sessions.cancel_session(cancelled, reason="Mất điện", actor=hung)
+    marks.mark(ahead, b, "excused", actor=hung, now=moment(held[-1]))
+    enrolments.withdraw(e)  # withdrawn learners do not count, marks or not
+    other = factories.commune(factories.COMMUNE_CODES[1])
+    far = factories.school_class(other, capacity=5, starts_on=start)
+    far_session = factories.class_session(far)
+    far_row = enrolments.enrol(far, factories.person(other, name="Mai Văn Khách"), source="staff")
+    marks.mark(far_session, far_row, "absent", actor=None, now=moment(far_session))
+    db.session.commit()
+    as_of = moment(held[-1], 60)
+    return klass, held, {"a": a, "b": b, "c": c, "d": walk_in}, as_of, dong, tay
+
+
+def test_each_learner_has_the_share_of_sessions_attended_since_they_enrolled(school) -> None:
+    klass, held, rows, as_of, *_ = school
+    found = {item.person.full_name: item.rate for item in reports.class_learners(klass, as_of=as_of)}
+    assert set(found) == {"An Thị Hoa", "Bùi Văn Bình", "Cao Thị Cúc", "Dương Thị Duyên"}  # not the withdrawn one
+    assert found["An Thị Hoa"] == reports.Rate(held=4, present=3, late=1) and found["An Thị Hoa"].share == 1
+    assert found["Bùi Văn Bình"] == reports.Rate(held=4, present=1, absent=3) and found["Bùi Văn Bình"].percent == "25%"
+    assert found["Cao Thị Cúc"] == reports.Rate(held=4, present=1, absent=1, excused=1)
+    assert found["Cao Thị Cúc"].unmarked == 1 and found["Cao Thị Cúc"].share == 0.25
+    assert found["Dương Thị Duyên"] == reports.Rate(held=2, present=1, absent=1)  # weeks 1–2 do not count
+    share = reports.share_attended(klass, rows["a"].person, as_of=as_of)
+    assert share is not None and share.share == 1.0
+    assert reports.share_attended(klass, factories.person(klass.commune, name="Người Ngoài"), as_of=as_of) is None
+
+
+def test_only_sessions_that_have_started_count(school) -> None:
+    klass, held, _rows, _as_of, *_ = school
+    before_the_last = moment(held[-1], -10)
+    found = {i.person.full_name: i.rate.held for i in reports.class_learners(klass, as_of=before_the_last)}
+    assert found["An Thị Hoa"] == 3 and found["Dương Thị Duyên"] == 1
+
+
+def test_the_class_and_village_rates_come_from_the_same_counts(school) -> None:
+    klass, _held, _rows, as_of, dong, tay = school
+    (only,) = reports.commune_classes(klass.commune_id, as_of=as_of)
+    assert (only.klass, only.learners, only.sessions) == (klass, 4, 4)
+    assert (only.rate.held, only.rate.attended, only.rate.share) == (14, 7, 0.5)
+    villages = {v.name: v for v in reports.commune_villages(klass.commune_id, as_of=as_of)}
+    assert set(villages) == {"Thôn Đông", "Thôn Tây"}
+    assert (villages["Thôn Đông"].learners, villages["Thôn Đông"].rate.held, villages["Thôn Đông"].rate.attended) == (
+        2, 8, 5)
+    assert (villages["Thôn Tây"].learners, villages["Thôn Tây"].rate.held, villages["Thôn Tây"].rate.attended) == (
+        2, 6, 2)
+    assert reports.total(list(villages.values())) == only.rate
+
+
+def test_the_absentee_list_has_those_who_missed_their_latest_sessions_in_a_row(school) -> None:
+    klass, held, _rows, as_of, _dong, tay = school
+    three = reports.absentees(klass.commune_id, 3, as_of=as_of)
+    assert [(a.person.full_name, a.missed, a.since, a.last_attended) for a in three] == [
+        ("Bùi Văn Bình", 3, held[1].date, held[0].date)]
+    two = reports.absentees(klass.commune_id, 2, as_of=as_of)
+    assert [(a.person.full_name, a.missed) for a in two] == [("Bùi Văn Bình", 3), ("Cao Thị Cúc", 2)]
+    assert two[1].since == held[2].date  # the excused absence before ended the run
+    assert [a.person.full_name for a in reports.absentees(klass.commune_id, 1, as_of=as_of)] == [
+        "Bùi Văn Bình", "Cao Thị Cúc", "Dương Thị Duyên"]
+    assert [a.person.full_name for a in reports.absentees(klass.commune_id, 2, as_of=as_of, village_ids={tay.id})] \
+        == ["Cao Thị Cúc"]
+
+
+def test_coming_back_ends_a_run_and_finished_classes_need_no_follow_up(school) -> None:
+    klass, held, rows, as_of, *_ = school
+    next_week = factories.class_session(klass, on=held[-1].date + dt.timedelta(days=14))
+    marks.mark(next_week, rows["b"], "late", actor=None, now=moment(next_week))
+    later = moment(next_week, 60)
+    # Bình came back; Cúc, not marked at the new session either, has now missed three in a row.
+    assert [(a.person.full_name, a.missed) for a in reports.absentees(klass.commune_id, 3, as_of=later)] == [
+        ("Cao Thị Cúc", 3)]
+    classes.set_status(klass, "running")
+    classes.set_status(klass, "finished")
+    assert reports.absentees(klass.commune_id, 1, as_of=later) == []
+
+
+def test_the_class_export_has_a_column_per_session_and_the_rate(school) -> None:
+    klass, held, _rows, as_of, *_ = school
+    headers, rows = reports.class_export(klass, as_of=as_of)
+    assert headers[:4] == ["STT", "Họ và tên", "Năm sinh", "Thôn/Tổ dân phố"]
+    assert headers[4:8] == [f"{s.date:%d/%m/%Y} 08:00" for s in held] and headers[-1] == "Tỉ lệ đi học (%)"
+    by_name = {r[1]: r for r in rows}
+    assert by_name["Bùi Văn Bình"][4:8] == ["Có mặt", "Vắng", "Vắng", "Vắng"] and by_name["Bùi Văn Bình"][-1] == 25.0
+    assert by_name["Dương Thị Duyên"][4:8] == ["", "", "Có mặt", "Vắng"]
+    assert by_name["Cao Thị Cúc"][7] == "Chưa điểm danh"
+
+
+def test_the_demo_has_marks_and_someone_to_follow_up(ctx: Flask) -> None:
+    commune = demo.load()
+    db.session.commit()
+    found = reports.absentees(commune.id, 3)
+    assert attendance_demo.ABSENT_LATELY in {a.person.phone for a in found}
+    rates = reports.commune_classes(commune.id)
+    assert len(rates) >= 2 and all(r.rate.held > 0 for r in rates)
+    assert 0.6 < reports.total(reports.commune_villages(commune.id)).share < 1

@@ -1,0 +1,130 @@
+"""Taking an assessment through the pages, saving answers in batches, results, assisted attempts, settings."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.catalog import services as catalog
+from app.extensions import db
+from app.policy import Role
+from app.quizzes import services
+from app.quizzes.models import Attempt, AttemptAnswer
+from tests import factories
+from tests.conftest import login
+
+
+@pytest.fixture
+def learner(client: FlaskClient, curriculum):
+    person = factories.person(factories.commune(), name="Nguyễn Thị Hương")
+    db.session.commit()
+    login(client, person)
+    return person
+
+
+def _start(client: FlaskClient) -> Attempt:
+    response = client.post("/catalog/modules/NCT-06/quiz/start")
+    assert response.status_code == 302 and "/quiz/attempts/" in response.location
+    return db.session.get(Attempt, int(response.location.rstrip("/").split("/")[-1]))
+
+
+def test_overview_states_the_rules_and_starts_an_attempt(client: FlaskClient, learner) -> None:
+    html = client.get("/catalog/modules/NCT-06/quiz").get_data(as_text=True)
+    assert "10 câu hỏi" in html and "70%" in html and "Không giới hạn thời gian" in html
+    attempt = _start(client)
+    page = client.get(f"/quiz/attempts/{attempt.id}").get_data(as_text=True)
+    assert "Câu 1/10" in page and page.count('data-question-id=') == 10
+    assert 'data-save-url="/quiz/attempts/' in page and "quiz.js" in page
+
+
+def test_plain_form_answer_saves_and_moves_to_the_next_question(client: FlaskClient, learner) -> None:
+    attempt = _start(client)
+    question = services.questions_of(attempt)[0]
+    response = client.post(f"/quiz/attempts/{attempt.id}/answer",
+                           data={"question_id": question.id, "type": question.type, "answer": "0"})
+    assert response.status_code == 302 and response.location.endswith("q=1")
+    assert db.session.scalars(select(AttemptAnswer)).one().question_id == question.id
+
+
+def test_batch_saves_are_idempotent(client: FlaskClient, learner) -> None:
+    attempt = _start(client)
+    question = next(q for q in services.questions_of(attempt) if q.type in ("multichoice", "truefalse"))
+    batch = {"answers": [{"client_id": "c-1", "question_id": question.id, "response": 0,
+                          "client_time": "2026-11-22T01:00:00Z"}]}
+    first = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json=batch).get_json()
+    again = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json=batch).get_json()
+    assert first["saved"] == again["saved"] == ["c-1"]
+    assert len(db.session.scalars(select(AttemptAnswer)).all()) == 1
+
+
+def test_bad_items_in_a_batch_are_reported_and_the_rest_saved(client: FlaskClient, learner) -> None:
+    attempt = _start(client)
+    question = services.questions_of(attempt)[0]
+    data = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"answers": [
+        {"client_id": "bad", "question_id": 123456, "response": 0},
+        {"client_id": "good", "question_id": question.id, "response": 0 if question.type != "matching" else {}},
+    ]}).get_json()
+    assert data["saved"] == ["good"] and data["failed"][0]["client_id"] == "bad"
+
+
+def test_submitting_shows_score_skills_and_feedback(client: FlaskClient, learner) -> None:
+    attempt = _start(client)
+    for question in services.questions_of(attempt):
+        if question.type == "truefalse":
+            right = 0 if question.answers[0]["fraction"] > 0 else 1
+            client.post(f"/quiz/attempts/{attempt.id}/answer",
+                        data={"question_id": question.id, "type": question.type, "answer": str(right)})
+    response = client.post(f"/quiz/attempts/{attempt.id}/submit")
+    assert response.status_code == 302 and response.location.endswith("/results")
+    html = client.get(response.location).get_data(as_text=True)
+    assert "Kết quả bài kiểm tra" in html and "Kỹ năng cần luyện thêm" in html
+    assert "(chưa trả lời)" in html and "Đáp án đúng:" in html
+    assert client.get(f"/quiz/attempts/{attempt.id}").location.endswith("/results")
+
+
+def test_learners_cannot_open_each_others_attempts(client: FlaskClient, learner, app) -> None:
+    attempt = _start(client)
+    other = factories.person(learner.commune, name="Trần Văn Bình")
+    db.session.commit()
+    intruder = app.test_client()
+    login(intruder, other)
+    assert intruder.get(f"/quiz/attempts/{attempt.id}").status_code == 403
+    assert intruder.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"answers": []}).status_code == 403
+
+
+def test_instructor_runs_an_assisted_attempt(client: FlaskClient, curriculum, app) -> None:
+    commune = factories.commune()
+    learner = factories.person(commune, name="Phạm Văn Đức")
+    instructor = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
+    db.session.commit()
+    login(client, instructor)
+    response = client.post(f"/people/{learner.id}/modules/NCT-06/assisted-quiz")
+    attempt = db.session.get(Attempt, int(response.location.rstrip("/").split("/")[-1]))
+    assert attempt.person_id == learner.id and attempt.assisted_by_id == instructor.id
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Làm cùng người hỗ trợ" in page and "Phạm Văn Đức" in page
+    other_instructor = factories.person(commune, name="Trần Thị Mai", role=Role.INSTRUCTOR)
+    db.session.commit()
+    stranger = app.test_client()
+    login(stranger, other_instructor)
+    assert stranger.get(response.location).status_code == 403
+
+
+def test_officer_changes_how_the_commune_assesses(client: FlaskClient, curriculum) -> None:
+    commune = factories.commune()
+    officer = factories.person(commune, name="Đỗ Thị Lan", role=Role.OFFICER)
+    db.session.commit()
+    login(client, officer)
+    module = catalog.module_by_code("NCT-06")
+    response = client.post(f"/communes/{commune.id}/assessment-settings", data={
+        "module_id": module.id, "question_count": 6, "pass_percent": 80, "max_attempts": 2, "wait_minutes": 60,
+        "shuffle_questions": "y"})
+    assert response.status_code == 302
+    assert services.settings_for(commune.id, module.id)["pass_percent"] == 80
+    assert services.settings_for(commune.id, None)["pass_percent"] == 70
+    bad = client.post(f"/communes/{commune.id}/assessment-settings", data={
+        "module_id": 0, "question_count": 0, "pass_percent": 80, "max_attempts": 2, "wait_minutes": 60})
+    assert bad.status_code == 200 and re.search(r"has-error", bad.get_data(as_text=True))
+    assert services.settings_for(commune.id, None)["question_count"] == 10
