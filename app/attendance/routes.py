@@ -10,13 +10,14 @@ from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app import policy
-from app.attendance import (  # noqa: F401  (imported for what they register: routes, panels, demo)
+from app.attendance import (  # noqa: F401  (imported for what they register: routes, panels, demo, data export)
     bp,
     checkin,
     checkin_routes,
     dashboard,
     demo,
     marks,
+    personal,
     report_routes,
     settings,
     sheet,

@@ -10,7 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import policy
-from app.auth import bp, demo, identity, services, vneid, vneid_routes  # noqa: F401  (routes in both; demo step)
+from app.auth import (  # noqa: F401  (routes in both; demo step; data-export section)
+    bp,
+    demo,
+    identity,
+    personal,
+    services,
+    vneid,
+    vneid_routes,
+)
 from app.auth.forms import CredentialsForm, LoginForm, VouchForm
 from app.errors import DomainError, show_on_form
 from app.extensions import db, limiter, login_manager

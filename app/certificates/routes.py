@@ -11,7 +11,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import policy
-from app.certificates import bp, completion, demo, issuing, pdf, verify_routes  # noqa: F401  (routes, demo step)
+from app.certificates import (  # noqa: F401  (routes, demo step, data-export section)
+    bp,
+    completion,
+    demo,
+    issuing,
+    pdf,
+    personal,
+    verify_routes,
+)
 from app.certificates.forms import ReissueForm, RevokeForm, RulesForm
 from app.certificates.models import Certificate
 from app.classes.models import Class

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app import policy
 from app.catalog import services as catalog
 from app.catalog.models import Module
-from app.classes import (  # noqa: F401  (some are imported for what they register: routes, panels, demo, import)
+from app.classes import (  # noqa: F401  (some are imported for what they register: routes, panels, demo, import, data export)
     bp,
     calendar_routes,
     dashboard,
@@ -20,6 +20,7 @@ from app.classes import (  # noqa: F401  (some are imported for what they regist
     enrolment,
     enrolment_routes,
     importer,
+    personal,
     queries,
     services,
     session_routes,

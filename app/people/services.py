@@ -13,6 +13,7 @@ from app.extensions import db, utcnow
 from app.people import (
     GENDERS,  # noqa: E402  (re-exported for callers of the services)
     names,
+    rights,
     sensitive,
 )
 from app.people.audiences import STORED, Audience
@@ -266,11 +267,13 @@ def personal_data(person: Person) -> dict[str, Any]:
                      for c in person.consents],
         "has_disability_record": person.disability is not None,
         "created_at": person.created_at.isoformat(),
+        **rights.sections(person),
     }
 
 
 def erase_person(person: Person, *, actor: Person | None) -> None:
     """Erase a person's identifying data, keeping only anonymous counts (right to deletion)."""
+    rights.erase(person, actor)
     for consent in person.consents:
         withdraw_consent(consent, by=actor, note="erasure")
     person.full_name = ERASED_NAME

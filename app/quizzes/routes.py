@@ -18,7 +18,7 @@ from app.extensions import db, utcnow
 from app.forms import choices
 from app.people.models import Person
 from app.places.models import Commune
-from app.quizzes import bp, class_routes, display, services  # noqa: F401  (class_routes: its routes)
+from app.quizzes import bp, class_routes, display, personal, services  # noqa: F401  (routes; data-export section)
 from app.quizzes.forms import SettingsForm
 from app.quizzes.models import AssessmentSettings, Attempt
 from app.quizzes.types import type_of

@@ -149,6 +149,16 @@ def test_erasing_a_person_removes_their_vneid_link(ctx: Flask) -> None:
     assert identity.sign_in(verified(), policy_version="test") is None
 
 
+def test_the_data_export_shows_the_vneid_link_as_kept_never_the_number(ctx: Flask) -> None:
+    person = factories.person(factories.commune())
+    identity.link(person, verified(level=2), policy_version="test")
+    db.session.commit()
+    data = people.personal_data(person)
+    assert data["account"]["vneid"]["citizen_id"] == "•••••••••345"
+    assert data["account"]["vneid"]["assurance_level"] == 2
+    assert NUMBER not in str(data) and identity.identity_of(person).citizen_id_hmac not in str(data)
+
+
 def test_withdrawing_vneid_consent_unlinks_but_keeps_the_account(ctx: Flask) -> None:
     person = factories.person(factories.commune())
     identity.link(person, verified(), policy_version="test")

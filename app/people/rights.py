@@ -1,0 +1,53 @@
+"""A person's rights over their data, across features: each feature that keeps something about a person
+adds it to the right-of-access export, and scrubs what identifies them when they ask to be erased.
+
+Features register at import time (as dashboard panels do), so `people` never imports them:
+
+    @rights.data_section("attempts")
+    def _attempts(person: Person) -> list[dict[str, Any]]: ...
+
+    @rights.on_erasure
+    def _forget_notes(person: Person, actor: Person | None) -> None: ...
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.people.models import Person
+
+Section = Callable[["Person"], Any]
+Eraser = Callable[["Person", "Person | None"], None]
+
+SECTIONS: dict[str, Section] = {}
+ERASERS: dict[str, Eraser] = {}
+
+
+def data_section(name: str) -> Callable[[Section], Section]:
+    """Register what a feature holds about a person under `name` in their data export."""
+    def register(fn: Section) -> Section:
+        SECTIONS[name] = fn
+        return fn
+    return register
+
+
+def on_erasure(fn: Eraser) -> Eraser:
+    """Register a step that removes what identifies a person when their data is erased.
+
+    It runs inside the erasing transaction, before the person's own fields are cleared; it must only
+    change rows and `flush()`, never commit.
+    """
+    ERASERS[f"{fn.__module__}.{fn.__qualname__}"] = fn
+    return fn
+
+
+def sections(person: Person) -> dict[str, Any]:
+    """Every registered feature's part of a person's data, by section name."""
+    return {name: SECTIONS[name](person) for name in sorted(SECTIONS)}
+
+
+def erase(person: Person, actor: Person | None) -> None:
+    """Run every feature's erasure step for a person."""
+    for name in sorted(ERASERS):
+        ERASERS[name](person, actor)
