@@ -239,7 +239,9 @@ def lesson_by_slug(version: ModuleVersion, slug: str) -> Lesson | None:
 
 def has_read(person_id: int, module_id: int, slug: str) -> bool:
     """Tell whether a person finished one lesson."""
-    return db.session.get(LessonRead, (person_id, module_id, slug)) is not None
+    found = select(LessonRead.read_at).where(LessonRead.person_id == person_id, LessonRead.module_id == module_id,
+                                             LessonRead.lesson_slug == slug)
+    return db.session.execute(found).first() is not None
 
 
 def read_slugs(person_id: int, module_ids: Sequence[int]) -> dict[int, set[str]]:

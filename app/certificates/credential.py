@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from json.encoder import encode_basestring
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -79,22 +80,11 @@ def _number(value: float) -> str:
     return digits[0] + ("." + digits[1:] if k > 1 else "") + ("e+" if e > 0 else "e-") + str(abs(e))
 
 
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
 def _string(value: str) -> str:
-    # Only the quote, the backslash and C0 controls are escaped; everything else stays literal
-    # UTF-8 (no \u escapes for non-ASCII, no Unicode normalisation) — RFC 8785 3.2.2.2.
-    out = ['"']
-    for ch in value:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch < " ":
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    # Only the quote, the backslash and C0 controls are escaped (\b \f \n \r \t, else \u00xx in lower
+    # case); everything else stays literal UTF-8, with no Unicode normalisation — RFC 8785 3.2.2.2.
+    # That is exactly what the json module's (C) string encoder does with ensure_ascii off.
+    return encode_basestring(value)
 
 
 def _serialise(value: Any, out: list[str]) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.catalog.models import FrameworkVersion, Module
@@ -70,7 +70,7 @@ def _skill_groups(framework: FrameworkVersion, skills: Sequence[str]) -> list[st
 
 
 def _sign(cert: Certificate, revision: CertificateRevision, *, commune: Commune, framework: FrameworkVersion | None,
-          base_url: str, secret: str) -> dict[str, Any]:
+          base_url: str, secret: str, signing: tuple[Any, Any] | None = None) -> dict[str, Any]:
     titles = framework.skill_titles("vi") if framework else {}
     issuer = issuer_id(base_url, commune)
     unsigned = credential.build_credential(
@@ -83,18 +83,39 @@ def _sign(cert: Certificate, revision: CertificateRevision, *, commune: Commune,
         criteria_narrative="Tham dự lớp học, đạt bài kiểm tra và thực hành các kỹ năng cùng người hướng dẫn; "
                            "được Ủy ban nhân dân xã xác nhận hoàn thành.",
         valid_from=revision.issued_at, verify_url=verify_url(base_url, cert.serial))
-    key, private = keys.active_key(commune, secret)
+    key, private = signing or keys.active_key(commune, secret)
     return credential.sign_credential(unsigned, private, f"{issuer}#{key.kid}")
+
+
+@dataclass
+class _Batch:
+    """What every certificate of one bulk issue shares, looked up once (and held, so the session keeps it)."""
+
+    klass: Class
+    commune: Commune
+    signer: Signer
+    actor: Person | None
+    now: dt.datetime
+    today: dt.date
+    base_url: str
+    secret: str
+    signing: tuple[Any, Any]
+    modules: dict[int, Module]
+    frameworks: dict[int, FrameworkVersion]
 
 
 def issue_many(klass: Class, people: Sequence[Person], *, signer: Signer, actor: Person | None, base_url: str,
                secret: str, today: dt.date) -> list[Certificate]:
     """Issue certificates to the class's learners whose completion is confirmed; those who already have one keep it.
 
-    Serials for the whole batch are taken in one statement and every certificate is signed before it is
-    written, so a thousand cost a few round trips, not thousands.
+    Serials for the whole batch are taken in one statement, shared lookups are made once, and every
+    certificate is signed before anything is written, so a thousand cost a few round trips, not thousands.
     """
-    ids = [p.id for p in people]
+    # After a commit the people are expired; read their ids from the identity map and reload the whole
+    # batch in one query, rather than one query each on first touch.
+    ids = [inspect(p).identity[0] if inspect(p).identity else p.id for p in people]
+    if ids:
+        db.session.scalars(select(Person).where(Person.id.in_(ids))).all()
     existing = {c.person_id: c for c in db.session.scalars(select(Certificate).where(
         Certificate.class_id == klass.id, Certificate.person_id.in_(ids)))} if ids else {}
     confirmed: dict[int, list[Completion]] = {}
@@ -107,31 +128,43 @@ def issue_many(klass: Class, people: Sequence[Person], *, signer: Signer, actor:
     if missing:
         raise DomainError(_l("Chỉ cấp giấy chứng nhận khi việc hoàn thành đã được xác nhận (chưa: %(names)s).",
                              names=", ".join(missing[:5])))
+    if not waiting:
+        return [existing[p.id] for p in people]
     commune = db.session.get(Commune, klass.commune_id)
-    serials = iter(next_serials(commune, today.year, len(waiting))) if waiting else iter(())
-    now = utcnow()
-    issued = []
-    for person in waiting:
-        completions = sorted(confirmed[person.id], key=lambda c: c.module_id)
-        modules = [db.session.get(Module, c.module_id) for c in completions]
-        skills = sorted({s for c in completions for s in c.skills}, key=lambda s: [int(p) for p in s.split(".")])
-        framework = db.session.get(FrameworkVersion, completions[0].framework_version_id)
-        cert = Certificate(
-            serial=next(serials), commune_id=commune.id, person_id=person.id, class_id=klass.id,
-            framework_version_id=framework.id,
-            achievement="; ".join(m.current.title_vi for m in modules if m and m.current)[:300],
-            module_codes=[m.code for m in modules if m], skills=skills, skill_groups=_skill_groups(framework, skills),
-            issued_on=today, officer_name=signer.name, officer_title=signer.title)
-        revision = CertificateRevision(number=1, holder_name=person.full_name, birth_year=person.birth_year,
-                                       reason="issued", issued_at=now, issued_by_id=actor.id if actor else None)
-        revision.credential = _sign(cert, revision, commune=commune, framework=framework, base_url=base_url,
-                                    secret=secret)
-        cert.revisions.append(revision)
-        db.session.add(cert)
-        audit(actor, person, "certificate.issue", cert.serial)
-        issued.append(cert)
+    rows = [c for p in waiting for c in confirmed[p.id]]
+    batch = _Batch(klass=klass, commune=commune, signer=signer, actor=actor, now=utcnow(), today=today,
+                   base_url=base_url, secret=secret, signing=keys.active_key(commune, secret),
+                   modules={m: db.session.get(Module, m) for m in {c.module_id for c in rows}},
+                   frameworks={f: db.session.get(FrameworkVersion, f) for f in {c.framework_version_id for c in rows}})
+    serials = next_serials(commune, today.year, len(waiting))
+    with db.session.no_autoflush:  # one flush for the batch: inserts go in a few multi-row statements
+        made = {person.id: _new_certificate(person, confirmed[person.id], serial, batch)
+                for person, serial in zip(waiting, serials, strict=True)}
     db.session.flush()
-    return [existing.get(p.id) or next(c for c in issued if c.person_id == p.id) for p in people]
+    return [existing.get(p.id) or made[p.id] for p in people]
+
+
+def _new_certificate(person: Person, completions: list[Completion], serial: str, batch: _Batch) -> Certificate:
+    """Build, sign and add one certificate with its first revision (flushed with the batch)."""
+    completions = sorted(completions, key=lambda c: c.module_id)
+    modules = [batch.modules[c.module_id] for c in completions]
+    skills = sorted({s for c in completions for s in c.skills}, key=lambda s: [int(p) for p in s.split(".")])
+    framework = batch.frameworks[completions[0].framework_version_id]
+    cert = Certificate(
+        serial=serial, commune_id=batch.commune.id, person_id=person.id, class_id=batch.klass.id,
+        framework_version_id=framework.id,
+        achievement="; ".join(m.current.title_vi for m in modules if m and m.current)[:300],
+        module_codes=[m.code for m in modules if m], skills=skills, skill_groups=_skill_groups(framework, skills),
+        issued_on=batch.today, officer_name=batch.signer.name, officer_title=batch.signer.title)
+    revision = CertificateRevision(number=1, holder_name=person.full_name, birth_year=person.birth_year,
+                                   reason="issued", issued_at=batch.now,
+                                   issued_by_id=batch.actor.id if batch.actor else None)
+    revision.credential = _sign(cert, revision, commune=batch.commune, framework=framework,
+                                base_url=batch.base_url, secret=batch.secret, signing=batch.signing)
+    cert.revisions.append(revision)
+    db.session.add(cert)
+    audit(batch.actor, person, "certificate.issue", cert.serial)
+    return cert
 
 
 def issue(person: Person, klass: Class, *, signer: Signer, actor: Person | None, base_url: str, secret: str,
