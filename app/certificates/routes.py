@@ -24,7 +24,7 @@ from app.certificates.forms import ReissueForm, RevokeForm, RulesForm
 from app.certificates.models import Certificate
 from app.classes.models import Class
 from app.classes.services import local_today
-from app.errors import DomainError, show_on_form
+from app.errors import DomainError, error_response, show_on_form
 from app.extensions import db, utcnow
 from app.people.models import Person
 from app.places.models import Commune
@@ -141,9 +141,11 @@ def download(serial: str) -> Response:
 
 @bp.get("/certificates/<serial>/credential.json")
 @policy.requires("certificates.own")
-def credential_json(serial: str) -> Response:
+def credential_json(serial: str) -> Any:
     """The certificate as a signed Open Badges 3.0 credential, for its holder's wallet."""
     cert = _certificate(serial, "certificates.download")
+    if not cert.current.credential:  # erased with the holder's personal data
+        return error_response(410, _("Chứng nhận số đã được xóa cùng dữ liệu cá nhân của người được cấp."))
     response = jsonify(cert.current.credential)
     response.mimetype = "application/vc+ld+json"
     return response

@@ -42,26 +42,24 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=_versions[filename])
 
 
-def commune_for(action: str, user: Any = None) -> int | None:
-    """Return the commune the person (by default the current one) works in for an action (their own, for admins)."""
-    user = user if user is not None else current_user._get_current_object()
-    if not user.is_authenticated:
+def commune_for(action: str) -> int | None:
+    """Return the commune the current person works in for an action (their own, for admins)."""
+    if not current_user.is_authenticated:
         return None
-    allowed = policy.commune_ids(user, action)
-    if allowed is None or user.commune_id in allowed:
-        return int(user.commune_id)
+    allowed = policy.commune_ids(current_user, action)
+    if allowed is None or current_user.commune_id in allowed:
+        return int(current_user.commune_id)
     return min(allowed) if allowed else None
 
 
 def menu() -> list[dict[str, Any]]:
     """Return the menu entries the current person may see."""
-    user = current_user._get_current_object()  # one lookup, not one per attribute through the proxy
     entries = []
     for item in nav.ITEMS:
-        if not (item.public or policy.can(user, item.action)):
+        if not (item.public or policy.can(current_user, item.action)):
             continue
         if item.needs_commune:
-            commune_id = commune_for(item.action, user)
+            commune_id = commune_for(item.action)
             if commune_id is None:
                 continue
             href = url_for(item.endpoint, commune_id=commune_id)

@@ -39,16 +39,30 @@ def by_learner(person_ids: list[int], module_id: int) -> dict[int, LearnerResult
 
 
 def by_question(person_ids: list[int], module_id: int) -> list[dict[str, Any]]:
-    """Share of right answers per question across the learners' submitted attempts, hardest first."""
+    """Share of right answers per question across the learners' submitted attempts, hardest first.
+
+    A question that was shown but left unanswered counts as not right, as it did in the score. Grouped by the
+    question's key, so a question kept across module versions is one row. A class has a few dozen attempts.
+    """
     if not person_ids:
         return []
-    rows = db.session.execute(
-        select(Question.key, func.max(Question.text), func.avg(AttemptAnswer.score), func.count())
-        .join(AttemptAnswer, AttemptAnswer.question_id == Question.id)
-        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-        .where(Attempt.person_id.in_(person_ids), Attempt.module_id == module_id, Attempt.status == "submitted")
-        .group_by(Question.key).order_by(func.avg(AttemptAnswer.score), Question.key)).all()
-    return [{"key": key, "text": text, "right": float(avg or 0), "answers": count} for key, text, avg, count in rows]
+    attempts = db.session.execute(select(Attempt.id, Attempt.question_ids).where(
+        Attempt.person_id.in_(person_ids), Attempt.module_id == module_id, Attempt.status == "submitted")).all()
+    if not attempts:
+        return []
+    scores = {(attempt_id, question_id): score for attempt_id, question_id, score in db.session.execute(
+        select(AttemptAnswer.attempt_id, AttemptAnswer.question_id, AttemptAnswer.score)
+        .where(AttemptAnswer.attempt_id.in_([a.id for a in attempts])))}
+    shown: dict[int, list[float]] = {}
+    for attempt_id, question_ids in attempts:
+        for question_id in question_ids:
+            shown.setdefault(question_id, []).append(scores.get((attempt_id, question_id), 0.0))
+    rows: dict[str, dict[str, Any]] = {}
+    for question in db.session.scalars(select(Question).where(Question.id.in_(shown)).order_by(Question.id)):
+        row = rows.setdefault(question.key, {"key": question.key, "text": question.text, "marks": []})
+        row["marks"] += shown[question.id]
+    return sorted(({"key": r["key"], "text": r["text"], "right": sum(r["marks"]) / len(r["marks"]),
+                    "answers": len(r["marks"])} for r in rows.values()), key=lambda r: (r["right"], r["key"]))
 
 
 def by_skill(person_ids: list[int], module_id: int) -> dict[str, float]:

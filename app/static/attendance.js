@@ -101,7 +101,10 @@
         var skew = Math.round((Date.now() - Date.parse(data.server_time)) / 60000);
         if (Math.abs(skew) >= 5) { messages.push(root.getAttribute("data-msg-clock").replace("{m}", String(skew))); }
         warn(messages.join(" "));
-        more = batch.length === 100 && pending() > 0;
+        // Send at once what was tapped while this batch was on its way (or did not fit in it).
+        var sent = {};
+        batch.forEach(function (m) { sent[m.client_id] = 1; });
+        more = read(key).marks.some(function (m) { return !sent[m.client_id]; });
       }).catch(function () {
         offline = true;
         // These marks waited in the browser: say so in the history.

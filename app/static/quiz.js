@@ -10,7 +10,7 @@
   var token = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
   var sync = root.querySelector("[data-sync]");
   var sections = Array.prototype.slice.call(root.querySelectorAll("section.q"));
-  var sending = false, saved = false;
+  var inflight = null, saved = false;
 
   function load() { try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; } }
   function store(queue) {
@@ -29,13 +29,15 @@
       : (saved ? root.getAttribute("data-msg-saved") : "");
   }
   function flush() {
+    if (inflight) { return inflight; }
     var queue = load();
-    if (sending || !queue.length) { status(); return Promise.resolve(); }
-    sending = true;
-    return fetch(saveUrl, {
+    if (!queue.length) { status(); return Promise.resolve(); }
+    var batch = queue.slice(0, 50), sent = {}, ok = false;
+    batch.forEach(function (a) { sent[a.client_id] = 1; });
+    inflight = fetch(saveUrl, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: JSON.stringify({ answers: queue.slice(0, 50) })
+      body: JSON.stringify({ answers: batch })
     }).then(function (response) {
       if (!response.ok) { throw new Error(String(response.status)); }
       return response.json();
@@ -43,9 +45,15 @@
       var done = {};
       data.saved.concat(data.failed.map(function (f) { return f.client_id; })).forEach(function (id) { done[id] = 1; });
       store(load().filter(function (a) { return !done[a.client_id]; }));
-      saved = true;
+      saved = ok = true;
     }).catch(function () { /* offline or server busy: keep the queue, try again later */ })
-      .then(function () { sending = false; status(); });
+      .then(function () {
+        inflight = null;
+        status();
+        // Answers chosen while this batch was on its way go at once, not on the next 5-second tick.
+        if (ok && load().some(function (a) { return !sent[a.client_id]; })) { return flush(); }
+      });
+    return inflight;
   }
   function markAnswered(section) {
     section.setAttribute("data-answered", "");

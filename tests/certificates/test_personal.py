@@ -12,6 +12,7 @@ from app.classes.services import local_today
 from app.extensions import db, utcnow
 from app.people import services as people
 from app.quizzes.models import PracticalCheck
+from tests.conftest import login
 
 BASE = "https://hocvuso.example.vn"
 
@@ -72,6 +73,10 @@ def test_erasure_revokes_and_unnames_certificates_but_keeps_the_serial(finished,
     page = client.get(f"/verify/{erased.serial}").get_data(as_text=True)
     assert "Hương" not in page and "Giấy chứng nhận đã bị thu hồi" in page
     assert "Chứng nhận số đã được xóa cùng dữ liệu cá nhân của người được cấp." in page
+
+    login(client, finished["officer"])
+    gone = client.get(f"/certificates/{erased.serial}/credential.json")
+    assert gone.status_code == 410 and "xóa" in gone.get_json()["message"]
 
     # Someone else's certificate is untouched and still verifies.
     other = client.get(f"/verify/{certs[binh.id].serial}.json").get_json()
