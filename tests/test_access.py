@@ -326,8 +326,8 @@ def build_world() -> World:
         OUTSIDER: factories.person(b, name="Mai Văn Khách", role=Role.OFFICER),
     }
     batch, _preview = imports.upload(imports.kind_of("people"), a, filename="ds.csv",
-                                     data="Họ và tên,Thôn/Tổ dân phố,Đã đồng ý xử lý dữ liệu\nBùi Thị Lành,Thôn Đông,Có\n"
-                                     .encode(), actor=users[OFFICER])
+                                     data=("Họ và tên,Thôn/Tổ dân phố,Đã đồng ý xử lý dữ liệu\n"
+                                           "Bùi Thị Lành,Thôn Đông,Có\n").encode(), actor=users[OFFICER])
     world = World(users, {
         "commune_id": a.id, "village_id": other_village.id, "venue_id": venue.id, "person_id": subject.id,
         "household_id": household.id, "consent_id": subject.consents[0].id,

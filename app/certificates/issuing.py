@@ -113,7 +113,7 @@ def issue_many(klass: Class, people: Sequence[Person], *, signer: Signer, actor:
     """
     # After a commit the people are expired; read their ids from the identity map and reload the whole
     # batch in one query, rather than one query each on first touch.
-    ids = [inspect(p).identity[0] if inspect(p).identity else p.id for p in people]
+    ids = [(inspect(p).identity or (p.id,))[0] for p in people]
     if ids:
         db.session.scalars(select(Person).where(Person.id.in_(ids))).all()
     existing = {c.person_id: c for c in db.session.scalars(select(Certificate).where(
@@ -222,8 +222,22 @@ def fields(cert: Certificate, base_url: str) -> CertificateFields:
         verify_url=verify_url(base_url, cert.serial), revoked=cert.status == "revoked")
 
 
-def check_signature(cert: Certificate) -> credential.VerificationResult:
-    """Verify the current revision's signed credential against the commune's published keys."""
+# Why a signature did or did not verify, for people (the JSON keeps the reason code).
+SIGNATURE_MESSAGES = {
+    credential.Reason.VALID: _l("Hợp lệ: chứng nhận số được ký bằng khóa công bố của xã."),
+    credential.Reason.TAMPERED: _l("Không hợp lệ: nội dung đã bị sửa sau khi ký, hoặc không do khóa của xã ký."),
+    credential.Reason.UNKNOWN_KEY: _l("Không kiểm tra được: không tìm thấy khóa công khai của đơn vị cấp."),
+    credential.Reason.MALFORMED_PROOF: _l("Không hợp lệ: phần chữ ký bị thiếu hoặc sai định dạng."),
+    credential.Reason.WRONG_CRYPTOSUITE: _l("Không hợp lệ: chữ ký dùng thuật toán không được chấp nhận."),
+    "removed": _l("Chứng nhận số đã được xóa cùng dữ liệu cá nhân của người được cấp."),
+}
+
+
+def check_signature(cert: Certificate) -> credential.VerificationResult | None:
+    """Verify the current revision's signed credential against the commune's published keys; None when the
+    credential was erased with the holder's personal data."""
     signed = cert.current.credential
+    if not signed:
+        return None
     issuer = (signed.get("issuer") or {}).get("id", "") if isinstance(signed, dict) else ""
     return credential.verify_credential(signed, keys.resolver(issuer, cert.commune_id))

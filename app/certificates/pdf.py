@@ -29,28 +29,23 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from . import layout
-from .layout import (
-    CertificateFields,
+from . import layout, template
+from .layout import CertificateFields, TemplateError, fill, fit_text, placeholder_values, wrap_text
+from .qr import qr_modules
+from .template import (
     CertificateTemplate,
     ElementType,
-    TemplateError,
     boolean,
     choice,
     colour,
     file,
-    fill,
-    fit_text,
     font,
     length,
     number,
     opt,
-    placeholder_values,
     req,
     text,
-    wrap_text,
 )
-from .qr import qr_modules
 
 __all__ = ["CertificateFields", "CertificateTemplate", "TemplateError", "ELEMENT_TYPES",
            "DEFAULT_TEMPLATE", "load_template", "render_certificate", "render_certificates",
@@ -311,7 +306,7 @@ ELEMENT_TYPES: dict[str, ElementType] = {
 
 @lru_cache(maxsize=32)
 def _load(path: str, mtime_ns: int) -> CertificateTemplate:
-    return layout.parse_template(Path(path), ELEMENT_TYPES)
+    return template.parse_template(Path(path), ELEMENT_TYPES)
 
 
 def load_template(path: str | Path = DEFAULT_TEMPLATE) -> CertificateTemplate:

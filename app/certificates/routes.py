@@ -156,8 +156,10 @@ def credential_json(serial: str) -> Any:
 def manage(serial: str) -> str:
     """An officer's view of a certificate: its revisions, and revoke or reissue."""
     cert = _certificate(serial, "certificates.manage")
+    check = issuing.check_signature(cert)
     return render_template("certificates/manage.html", cert=cert, person=db.session.get(Person, cert.person_id),
-                           revoke_form=RevokeForm(), reissue_form=ReissueForm(), check=issuing.check_signature(cert))
+                           revoke_form=RevokeForm(), reissue_form=ReissueForm(),
+                           signature_message=issuing.SIGNATURE_MESSAGES[check.reason if check else "removed"])
 
 
 @bp.post("/certificates/<serial>/revoke")

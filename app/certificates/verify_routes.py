@@ -7,7 +7,6 @@ from typing import Any
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import policy
@@ -19,27 +18,15 @@ from app.places.models import Commune
 VERIFY_LIMIT = "30 per minute"
 
 
-# Why a signature did or did not verify, for people (the JSON keeps the reason code).
-SIGNATURE_MESSAGES = {
-    credential.Reason.VALID: _l("Hợp lệ: chứng nhận số được ký bằng khóa công bố của xã."),
-    credential.Reason.TAMPERED: _l("Không hợp lệ: nội dung đã bị sửa sau khi ký, hoặc không do khóa của xã ký."),
-    credential.Reason.UNKNOWN_KEY: _l("Không kiểm tra được: không tìm thấy khóa công khai của đơn vị cấp."),
-    credential.Reason.MALFORMED_PROOF: _l("Không hợp lệ: phần chữ ký bị thiếu hoặc sai định dạng."),
-    credential.Reason.WRONG_CRYPTOSUITE: _l("Không hợp lệ: chữ ký dùng thuật toán không được chấp nhận."),
-    "removed": _l("Chứng nhận số đã được xóa cùng dữ liệu cá nhân của người được cấp."),
-}
-
-
 def _summary(serial: str) -> dict[str, Any] | None:
     cert = issuing.by_serial(serial)
     if cert is None:
         return None
     commune = db.session.get(Commune, cert.commune_id)
-    erased = not cert.current.credential  # the holder asked for their data to be erased
-    check = None if erased else issuing.check_signature(cert)
+    check = issuing.check_signature(cert)  # None: erased with the holder's personal data
     return {
         "serial": cert.serial, "status": cert.status,
-        "holder": None if erased else mask_name(cert.current.holder_name),
+        "holder": None if check is None else mask_name(cert.current.holder_name),
         "birth_year": cert.current.birth_year, "achievement": cert.achievement, "skills": cert.skills,
         "skill_groups": cert.skill_groups, "issued_on": cert.issued_on.isoformat(),
         "issuer": f"Ủy ban nhân dân {commune.name}, {commune.province.name}", "commune_code": commune.code,
@@ -72,7 +59,7 @@ def verify(serial: str) -> Any:
         for key in ("issued_on", "revoked_on"):
             if info[key]:
                 info[key] = format_date(dt.date.fromisoformat(info[key]), "dd/MM/yyyy")
-        info["signature_message"] = SIGNATURE_MESSAGES[info["signature"]["reason"]]
+        info["signature_message"] = issuing.SIGNATURE_MESSAGES[info["signature"]["reason"]]
     return render_template("certificates/verify.html", info=info, serial=serial), 200 if info else 404
 
 

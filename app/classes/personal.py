@@ -11,14 +11,10 @@ from app.people import rights
 from app.people.models import Person
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 @rights.data_section("enrolments")
 def enrolments(person: Person) -> list[dict[str, Any]]:
     """Every class the person asked to join, with what became of it."""
     rows = db.session.execute(select(Enrolment, Class.title).join(Class, Class.id == Enrolment.class_id)
                               .where(Enrolment.person_id == person.id).order_by(Enrolment.requested_at))
-    return [{"class": title, "status": e.status, "how": e.source, "requested_at": _iso(e.requested_at),
-             "enrolled_at": _iso(e.enrolled_at), "withdrawn_at": _iso(e.withdrawn_at)} for e, title in rows]
+    return [{"class": title, "status": e.status, "how": e.source, "requested_at": rights.iso(e.requested_at),
+             "enrolled_at": rights.iso(e.enrolled_at), "withdrawn_at": rights.iso(e.withdrawn_at)} for e, title in rows]

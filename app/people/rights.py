@@ -24,6 +24,11 @@ SECTIONS: dict[str, Section] = {}
 ERASERS: dict[str, Eraser] = {}
 
 
+def iso(value: Any) -> str | None:
+    """A date or time as the export writes it (ISO 8601), or None."""
+    return value.isoformat() if value is not None else None
+
+
 def data_section(name: str) -> Callable[[Section], Section]:
     """Register what a feature holds about a person under `name` in their data export."""
     def register(fn: Section) -> Section:

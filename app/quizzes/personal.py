@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from app.catalog.models import Module
 from app.extensions import db
@@ -12,17 +13,14 @@ from app.people.models import Person
 from app.quizzes.models import Attempt, PracticalCheck
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 @rights.data_section("quiz_attempts")
 def attempts(person: Person) -> list[dict[str, Any]]:
     """Every quiz attempt: module, when, score, passed, whether an instructor assisted, skills shown."""
     rows = db.session.execute(select(Attempt, Module.code).join(Module, Module.id == Attempt.module_id)
-                              .where(Attempt.person_id == person.id).order_by(Attempt.started_at))
-    return [{"module": code, "status": a.status, "started_at": _iso(a.started_at),
-             "submitted_at": _iso(a.submitted_at), "score_percent": a.score, "passed": a.passed,
+                              .where(Attempt.person_id == person.id).order_by(Attempt.started_at)
+                              .options(selectinload(Attempt.answers)))
+    return [{"module": code, "status": a.status, "started_at": rights.iso(a.started_at),
+             "submitted_at": rights.iso(a.submitted_at), "score_percent": a.score, "passed": a.passed,
              "assisted": a.assisted, "skill_scores": a.skill_scores, "answers_saved": len(a.answers)}
             for a, code in rows]
 
@@ -32,7 +30,7 @@ def practical_checks(person: Person) -> list[dict[str, Any]]:
     """Every practical task an instructor saw the person do."""
     rows = db.session.execute(select(PracticalCheck, Module.code).join(Module, Module.id == PracticalCheck.module_id)
                               .where(PracticalCheck.person_id == person.id).order_by(PracticalCheck.checked_on))
-    return [{"module": code, "task": c.task_code, "checked_on": _iso(c.checked_on), "note": c.note}
+    return [{"module": code, "task": c.task_code, "checked_on": rights.iso(c.checked_on), "note": c.note}
             for c, code in rows]
 
 

@@ -110,7 +110,8 @@ def test_excel_files_with_vietnamese_names_are_read(commune) -> None:
 
 @pytest.mark.parametrize(("filename", "data", "message"), [
     ("ds.csv", "Họ và tên,Thôn\nA,B\n".encode(), "thiếu cột"),
-    ("ds.csv", "Ho va ten,Thon,Dong y\nTr\u00e2n,Th\u00f4n \u0110\u00f4ng,C\u00f3\n".encode("latin-1", "replace"), "UTF-8"),
+    ("ds.csv", "Ho va ten,Thon,Dong y\nTr\u00e2n,Th\u00f4n \u0110\u00f4ng,C\u00f3\n".encode("latin-1", "replace"),
+     "UTF-8"),
     ("ds.xlsx", b"not a zip", "không phải tệp Excel"),
     ("ds.pdf", b"%PDF", "Chỉ nhận tệp"),
     ("ds.csv", b"", "không có dữ liệu"),
