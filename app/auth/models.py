@@ -27,6 +27,13 @@ class Account(db.Model):
     last_login_at: Mapped[datetime | None]
     vouched_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     vouched_at: Mapped[datetime | None]
+    # Bumped to end every session of the account: sign-out, a new secret, a lost role, erasure.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Wrong secrets in a row (sign-in and kiosk PIN alike), and how many times that locked the account;
+    # kept in the database so every process sees the same count.
+    failed_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    lockouts: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id], back_populates="account")
     vouched_by: Mapped[Person | None] = relationship(foreign_keys=[vouched_by_id])

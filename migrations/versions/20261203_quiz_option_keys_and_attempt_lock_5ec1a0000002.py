@@ -1,0 +1,26 @@
+"""Quizzes: opaque per-attempt option keys; one open attempt per learner and module.
+
+Placeholder in the security chain: filled in by the quiz part of issue 11.
+
+Revision ID: 5ec1a0000002
+Revises: 5ec1a0000001
+Create Date: 2026-12-03 10:45:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '5ec1a0000002'
+down_revision = '5ec1a0000001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
