@@ -7,6 +7,7 @@ counts lost or doubled answers in the database (both must be zero).
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import statistics
 import threading
@@ -14,6 +15,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 from sqlalchemy import create_engine, text
@@ -73,15 +75,32 @@ def sign_in_and_start(base: str, phone: str) -> Learner:
     return Learner(session, attempt_id, meta, questions)
 
 
-RESPONSES = {"multichoice": 0, "truefalse": 0, "multiresponse": [0], "shortanswer": "113", "matching": {}}
+def response(kind: str, keys: dict[str, list[str]]) -> Any:
+    """An answer as the page sends it: the attempt's opaque option keys (any choice will do here)."""
+    options, items = keys.get("options", []), keys.get("items", [])
+    return {"multichoice": options[:1] and options[0], "truefalse": options[:1] and options[0],
+            "multiresponse": options[:1], "shortanswer": "113",
+            "matching": {items[0]: options[0]} if items and options else {}}[kind]
 
 
-def answer_all(base: str, who: Learner, duplicate_every: int, latencies: list[float], lock: threading.Lock) -> int:
+def option_keys(env: dict[str, str], attempt_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Read each attempt's option keys, as the learner's page would show them."""
+    engine = create_engine(normalise_database_url(env["DATABASE_URL"]))
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, option_keys FROM attempts WHERE id = ANY(:ids)"), {"ids": attempt_ids})
+        found = {row[0]: (json.loads(row[1]) if isinstance(row[1], str) else row[1]) for row in rows}
+    engine.dispose()
+    return found
+
+
+def answer_all(base: str, who: Learner, keys: dict[str, Any], duplicate_every: int, latencies: list[float],
+               lock: threading.Lock) -> int:
     """Save each answer the moment it is chosen, re-sending some as a flaky network would."""
     url = f"{base}/quiz/attempts/{who.attempt_id}/answers.json"
     for index, (question_id, kind) in enumerate(who.questions):
         body = {"answers": [{"client_id": str(uuid.uuid4()), "question_id": int(question_id),
-                             "response": RESPONSES[kind], "client_time": time.strftime("%Y-%m-%dT%H:%M:%SZ")}]}
+                             "response": response(kind, keys.get(question_id, {})),
+                             "client_time": time.strftime("%Y-%m-%dT%H:%M:%SZ")}]}
         for _ in range(2 if duplicate_every and index % duplicate_every == 0 else 1):
             started = time.perf_counter()
             reply = who.session.post(url, json=body, headers={"X-CSRFToken": who.csrf})
@@ -107,9 +126,10 @@ def main() -> None:
             lock = threading.Lock()
             with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
                 learners = list(pool.map(lambda p: sign_in_and_start(base, p), phones))
+                keys = option_keys(env, [who.attempt_id for who in learners])
                 started = time.perf_counter()  # only the saves are timed
-                counts = list(pool.map(lambda w: answer_all(base, w, args.duplicate_every, latencies, lock),
-                                       learners))
+                counts = list(pool.map(lambda w: answer_all(base, w, keys[w.attempt_id], args.duplicate_every,
+                                                            latencies, lock), learners))
             elapsed = time.perf_counter() - started
         engine = create_engine(normalise_database_url(env["DATABASE_URL"]))
         with engine.connect() as conn:

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from app import policy
+from app import inputs, policy
 from app.catalog.models import Module
 from app.classes import services as classes
 from app.classes.models import Class
@@ -21,7 +21,7 @@ def _class_and_module(class_id: int) -> tuple[Class, Module | None, list[Person]
     klass = db.get_or_404(Class, class_id)
     policy.authorize("classes.teach", klass)
     modules = [m for m in klass.module_list if m.current is not None]
-    wanted = request.values.get("module", type=int)
+    wanted = request.values.get("module", type=inputs.record_id)
     module = next((m for m in modules if m.id == wanted), modules[0] if modules else None)
     return klass, module, classes.learners(klass)
 

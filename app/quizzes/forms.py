@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from app.forms import OptionalIntegerField
+from app.forms import CleanForm, OptionalIntegerField
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(CleanForm):
     """How a module (or every module) is assessed in a commune."""
 
     module_id = SelectField(_l("Áp dụng cho"), coerce=int)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db, utcnow
@@ -39,7 +39,12 @@ class Attempt(db.Model):
     """One try at a module's assessment; it keeps pointing at the module version it was taken on."""
 
     __tablename__ = "attempts"
-    __table_args__ = (Index("ix_attempts_person_id_module_id", "person_id", "module_id"),)
+    __table_args__ = (
+        Index("ix_attempts_person_id_module_id", "person_id", "module_id"),
+        # At most one attempt under way per learner and module, however many starts race each other.
+        Index("uq_attempts_open_person_id_module_id", "person_id", "module_id", unique=True,
+              sqlite_where=text("status = 'in_progress'"), postgresql_where=text("status = 'in_progress'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
@@ -47,7 +52,7 @@ class Attempt(db.Model):
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
     module_version_id: Mapped[int] = mapped_column(ForeignKey("module_versions.id", ondelete="RESTRICT"))
     class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")  # in_progress, submitted, abandoned
     assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline_at: Mapped[datetime | None]
@@ -55,6 +60,8 @@ class Attempt(db.Model):
     # The draw: question ids in the order shown, and each question's answer order.
     question_ids: Mapped[list[int]] = mapped_column(JSON)
     answer_orders: Mapped[dict[str, list[int]]] = mapped_column(JSON)
+    # The page names answers by these random keys, never by their place in the bank (see keys.py).
+    option_keys: Mapped[dict[str, dict[str, list[str]]]] = mapped_column(JSON, default=dict, server_default="{}")
     settings: Mapped[dict[str, Any]] = mapped_column(JSON)  # pass mark etc. as they were at the start
     score: Mapped[float | None]
     passed: Mapped[bool | None]

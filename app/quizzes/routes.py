@@ -1,7 +1,6 @@
 """Taking a module's assessment: start or resume, one question per screen, save at once, submit, results."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -10,15 +9,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import policy
+from app import inputs, policy
 from app.catalog import services as catalog
 from app.catalog.models import FrameworkVersion, Module, ModuleVersion
-from app.errors import DomainError, show_on_form
+from app.errors import DomainError, error_response, show_on_form
 from app.extensions import db, utcnow
 from app.forms import choices
 from app.people.models import Person
 from app.places.models import Commune
-from app.quizzes import bp, class_routes, display, personal, services  # noqa: F401  (routes; data-export section)
+from app.quizzes import bp, class_routes, display, keys, personal, services  # noqa: F401  (routes; data-export)
 from app.quizzes.forms import SettingsForm
 from app.quizzes.models import AssessmentSettings, Attempt
 from app.quizzes.types import type_of
@@ -73,7 +72,7 @@ def assisted(person_id: int, code: str) -> Any:
     module = _module(code)
     try:
         attempt = services.start_attempt(person, module, now=utcnow(), assisted_by=current_user,
-                                         class_id=request.form.get("class_id", type=int))
+                                         class_id=request.form.get("class_id", type=inputs.record_id))
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -96,15 +95,13 @@ def _attempt(attempt_id: int, action: str = "quizzes.take") -> Attempt:
 def attempt(attempt_id: int) -> Any:
     """Show the attempt one question at a time, resuming where the learner stopped."""
     found = _attempt(attempt_id)
-    if found.status == "submitted":
+    if found.status != "in_progress":
         return redirect(url_for("quizzes.results", attempt_id=found.id))
     questions = services.questions_of(found)
     current = request.args.get("q", type=int)
     if current is None or not 0 <= current < len(questions):
         current = services.resume_index(found)
-    answers = services.answers_by_question(found)
-    items = [{"question": q, "kind": type_of(q), "options": type_of(q).options(q, found.answer_orders[str(q.id)]),
-              "answer": answers[q.id].response if q.id in answers else None} for q in questions]
+    items = keys.page(found, questions, services.answers_by_question(found))
     learner = db.session.get(Person, found.person_id)
     return render_template("quizzes/attempt.html", attempt=found, items=items, current=current, learner=learner,
                            module=db.session.get(Module, found.module_id))
@@ -115,28 +112,18 @@ def attempt(attempt_id: int) -> Any:
 def answer(attempt_id: int) -> Any:
     """Save one answer from a plain form (pages without JavaScript) and go to the next question."""
     found = _attempt(attempt_id)
-    question_id = request.form.get("question_id", type=int) or 0
-    qtype = request.form.get("type", "")
-    raw: Any = request.form.getlist("answer")
-    if qtype == "matching":
-        raw = {key.split("-", 1)[1]: value for key, value in request.form.items() if key.startswith("pair-")}
+    question_id = request.form.get("question_id", type=inputs.record_id) or 0
+    pairs = {key.removeprefix("pair-"): value for key, value in request.form.items() if key.startswith("pair-")}
     try:
-        services.save_answer(found, question_id, raw, now=utcnow())
+        services.save_from_page(found, question_id, pairs or request.form.getlist("answer"), now=utcnow())
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        return redirect(url_for("quizzes.attempt", attempt_id=found.id))
+        here = found.question_ids.index(question_id) if question_id in found.question_ids else None
+        return redirect(url_for("quizzes.attempt", attempt_id=found.id, q=here))
     db.session.commit()
     index = found.question_ids.index(question_id)
     return redirect(url_for("quizzes.attempt", attempt_id=found.id, q=min(index + 1, len(found.question_ids) - 1)))
-
-
-def _client_time(value: Any) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None
 
 
 @bp.post("/quiz/attempts/<int:attempt_id>/answers.json")
@@ -144,20 +131,11 @@ def _client_time(value: Any) -> datetime | None:
 def save_answers(attempt_id: int) -> Any:
     """Save a batch of answers sent by the page (also the ones queued while offline); replays are harmless."""
     found = _attempt(attempt_id)
-    payload = request.get_json(silent=True) or {}
-    saved, failed = [], []
-    for item in payload.get("answers") or []:
-        client_id = str(item.get("client_id") or "")[:64] or None
-        try:
-            services.save_answer(found, int(item.get("question_id") or 0), item.get("response"), now=utcnow(),
-                                 client_id=client_id, client_time=_client_time(item.get("client_time")))
-        except (DomainError, ValueError, TypeError) as error:
-            message = str(getattr(error, "message", error))
-            failed.append({"client_id": client_id, "message": message})
-            if found.status != "in_progress":
-                break
-        else:
-            saved.append(client_id)
+    try:
+        saved, failed = services.save_batch(found, request.get_json(silent=True), now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        return error_response(400, error.message)
     db.session.commit()
     return jsonify(saved=saved, failed=failed, status=found.status)
 
@@ -179,8 +157,10 @@ def results(attempt_id: int) -> Any:
     found = db.get_or_404(Attempt, attempt_id)
     if not (policy.can(current_user, "quizzes.take", found) or policy.can(current_user, "quizzes.review", found)):
         abort(403)
-    if found.status != "submitted":
+    if found.status == "in_progress":
         return redirect(url_for("quizzes.attempt", attempt_id=found.id))
+    if found.status != "submitted":
+        abort(404)  # set aside when the one-open-attempt rule came in: it was never handed in
     version = db.session.get(ModuleVersion, found.module_version_id)
     framework = db.session.get(FrameworkVersion, version.framework_version_id)  # type: ignore[union-attr]
     lang = str(get_locale())
@@ -197,7 +177,7 @@ def settings(commune_id: int) -> Any:
     commune = db.get_or_404(Commune, commune_id)
     policy.authorize("quizzes.settings", commune)
     modules = catalog.active_modules()
-    module_id = request.values.get("module_id", type=int) or 0
+    module_id = request.values.get("module_id", type=inputs.record_id) or 0
     form = SettingsForm(data=services.settings_for(commune.id, module_id or None) | {"module_id": module_id})
     form.module_id.choices = choices([(0, _("Mọi học phần"))] + [(m.id, f"{m.code} – {m.current.title_vi}")
                                                                  for m in modules])

@@ -3,25 +3,29 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.catalog.models import Module, ModuleVersion, Question
 from app.errors import DomainError
 from app.extensions import db
 from app.people.models import Person
+from app.quizzes import keys
 from app.quizzes.models import AssessmentSettings, Attempt, AttemptAnswer
 from app.quizzes.types import type_of
+from app.text import clean_text
 
 # Decision 757 leaves these to the organiser; the README states them. Communes override them.
 DEFAULTS: dict[str, Any] = {"question_count": 10, "pass_percent": 70, "max_attempts": 3, "wait_minutes": 30,
                             "shuffle_questions": True, "shuffle_answers": True, "time_limit_minutes": None}
 LIMITS = {"question_count": (1, 50), "pass_percent": (1, 100), "max_attempts": (1, 20), "wait_minutes": (0, 10080)}
 SKILL_SHOWN = 0.7  # a skill counts as shown when at least this share of its questions was right
+BATCH_MAX = 100  # answers in one save from the page (the script sends at most 50)
+INVALID = _l("Câu trả lời không hợp lệ.")
 
 
 def settings_for(commune_id: int | None, module_id: int | None) -> dict[str, Any]:
@@ -112,9 +116,23 @@ def check_can_start(person_id: int, module_id: int, settings: dict[str, Any], no
                                  time=format_datetime(ready, "HH:mm dd/MM")))
 
 
+def _lock_learner(person_id: int) -> None:
+    """Hold the learner's row until the transaction ends, so two starts (two taps, two tablets) go one at a time."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Person.id).where(Person.id == person_id).with_for_update(key_share=True))
+    else:  # SQLite: a no-op UPDATE takes the database's single write lock
+        db.session.execute(update(Person).where(Person.id == person_id).values(updated_at=Person.updated_at)
+                           .execution_options(synchronize_session=False))
+
+
 def start_attempt(person: Person, module: Module, *, now: datetime, rng: random.Random | None = None,
                   assisted_by: Person | None = None, class_id: int | None = None) -> Attempt:
-    """Start an attempt on the module's current version, or return the one already under way."""
+    """Start an attempt on the module's current version, or return the one already under way.
+
+    The learner's row is locked first, so the open attempt and the attempts used are counted by one start at a
+    time; a unique index on open attempts backs this up in the schema.
+    """
+    _lock_learner(person.id)
     existing = open_attempt(person.id, module.id)
     if existing is not None:
         return existing
@@ -128,7 +146,7 @@ def start_attempt(person: Person, module: Module, *, now: datetime, rng: random.
     attempt = Attempt(person_id=person.id, commune_id=person.commune_id, module_id=module.id,
                       module_version_id=version.id, class_id=class_id, started_at=now,
                       assisted_by_id=assisted_by.id if assisted_by else None, question_ids=question_ids,
-                      answer_orders=orders, settings=settings,
+                      answer_orders=orders, option_keys=keys.draw_keys(orders), settings=settings,
                       deadline_at=now + timedelta(minutes=limit) if limit else None)
     db.session.add(attempt)
     db.session.flush()
@@ -153,21 +171,38 @@ def resume_index(attempt: Attempt) -> int:
                 len(attempt.question_ids) - 1)
 
 
-def save_answer(attempt: Attempt, question_id: int, raw: Any, *, now: datetime, client_id: str | None = None,
-                client_time: datetime | None = None) -> AttemptAnswer | None:
-    """Save an answer the moment it is chosen; a replayed save (same client id) or an older one changes nothing."""
+def _open_question(attempt: Attempt, question_id: int, now: datetime) -> Question:
     if attempt.status != "in_progress":
         raise DomainError(_l("Bài này đã nộp; không sửa được nữa."))
     if attempt.deadline_at is not None and now > attempt.deadline_at + timedelta(minutes=1):
         raise DomainError(_l("Đã hết thời gian làm bài."))
     if question_id not in attempt.question_ids:
         raise DomainError(_l("Câu hỏi không thuộc bài này."))
-    question = db.session.get(Question, question_id)
-    kind = type_of(question)  # type: ignore[arg-type]
+    return db.session.get(Question, question_id)  # type: ignore[return-value]
+
+
+def save_from_page(attempt: Attempt, question_id: int, raw: Any, *, now: datetime, client_id: str | None = None,
+                   client_time: datetime | None = None) -> AttemptAnswer | None:
+    """Save an answer as the page sent it: the attempt's option keys, or typed text."""
+    question = _open_question(attempt, question_id, now)
     try:
-        response = kind.read(question, raw)  # type: ignore[arg-type]
-    except (ValueError, TypeError, KeyError):
-        raise DomainError(_l("Câu trả lời không hợp lệ.")) from None
+        chosen = keys.from_page(attempt, question, raw)
+    except ValueError:
+        raise DomainError(INVALID) from None
+    return save_answer(attempt, question_id, chosen, now=now, client_id=client_id, client_time=client_time)
+
+
+def save_answer(attempt: Attempt, question_id: int, raw: Any, *, now: datetime, client_id: str | None = None,
+                client_time: datetime | None = None) -> AttemptAnswer | None:
+    """Save an answer (answer indexes) the moment it is chosen; a replayed save or an older one changes nothing."""
+    question = _open_question(attempt, question_id, now)
+    kind = type_of(question)
+    try:
+        response = kind.read(question, raw)
+    except (ValueError, TypeError, KeyError, OverflowError):
+        raise DomainError(INVALID) from None
+    if response in (None, "", [], {}):
+        raise DomainError(_l("Hãy chọn hoặc nhập câu trả lời rồi mới lưu."))
     answer = answers_by_question(attempt).get(question_id)
     if answer is not None:
         if client_id is not None and answer.client_id == client_id:
@@ -184,9 +219,54 @@ def save_answer(attempt: Attempt, question_id: int, raw: Any, *, now: datetime, 
     return answer
 
 
+def _question_id(value: Any) -> int:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise DomainError(_l("Câu hỏi không thuộc bài này."))
+
+
+def _client_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parsed.astimezone(UTC) if parsed.tzinfo else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def save_batch(attempt: Attempt, payload: Any, *, now: datetime) -> tuple[list[str | None], list[dict[str, Any]]]:
+    """Save the answers the quiz script sends (also those queued offline); return the saved and failed client ids.
+
+    A bad item is reported in `failed` with its message and the others are saved; a body that is not
+    `{"answers": [...]}` is refused as a whole.
+    """
+    items = payload.get("answers") if isinstance(payload, dict) else None
+    if not isinstance(items, list) or len(items) > BATCH_MAX:
+        raise DomainError(_l("Dữ liệu gửi lên không đúng dạng. Hãy tải lại trang rồi thử lại."))
+    saved: list[str | None] = []
+    failed: list[dict[str, Any]] = []
+    for item in items:
+        item = item if isinstance(item, dict) else {}
+        raw_id = item.get("client_id")
+        client_id = (clean_text(raw_id)[:64] or None) if isinstance(raw_id, str) else None
+        try:
+            save_from_page(attempt, _question_id(item.get("question_id")), item.get("response"), now=now,
+                           client_id=client_id, client_time=_client_time(item.get("client_time")))
+        except DomainError as error:
+            failed.append({"client_id": client_id, "message": str(error.message)})
+            if attempt.status != "in_progress":
+                break
+        else:
+            saved.append(client_id)
+    return saved, failed
+
+
 def submit(attempt: Attempt, *, now: datetime) -> Attempt:
     """Score the attempt: unanswered questions earn nothing; skills are scored from their questions."""
-    if attempt.status == "submitted":
+    if attempt.status != "in_progress":
         return attempt
     questions = questions_of(attempt)
     answers = answers_by_question(attempt)

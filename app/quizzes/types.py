@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from app.people.names import search_key
+from app.text import clean_text
+
+SHORT_ANSWER_MAX = 500  # characters of a typed answer
 
 
 @dataclass(frozen=True)
 class Option:
-    """One choice as shown: its index in the stored answers, and its text."""
+    """One choice as shown: its index in the stored answers (or, on the page, the attempt's key), and its text."""
 
-    key: int
+    key: int | str
     text: str
 
 
@@ -33,6 +36,7 @@ class QuestionType(ABC):
     name: ClassVar[str]
     template: ClassVar[str]
     shuffles: ClassVar[bool] = True
+    keyed: ClassVar[bool] = True  # answers are chosen, so the page names them by the attempt's opaque keys
 
     def order(self, question: QuestionLike, rng: random.Random, shuffle: bool) -> list[int]:
         """Return the order answers are shown in (indexes into question.answers)."""
@@ -45,9 +49,13 @@ class QuestionType(ABC):
         """Return the choices in display order."""
         return [Option(k, question.answers[k]["text"]) for k in order]
 
+    def items(self, question: QuestionLike) -> list[Option]:
+        """Return the items each choice is paired with (matching questions' left-hand side), in bank order."""
+        return []
+
     @abstractmethod
     def read(self, question: QuestionLike, raw: Any) -> Any:
-        """Turn a submitted value into a clean response; raise ValueError when it is not one."""
+        """Turn a submitted value into a clean response (empty when nothing was chosen); raise ValueError if invalid."""
 
     @abstractmethod
     def score(self, question: QuestionLike, response: Any) -> float:
@@ -71,10 +79,19 @@ class QuestionType(ABC):
 
 
 def _index(question: QuestionLike, raw: Any) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int | str):  # not 1.5, True or a list
+        raise ValueError(raw)
     value = int(raw)
     if not 0 <= value < len(question.answers):
         raise ValueError(raw)
     return value
+
+
+def _single(question: QuestionLike, raw: Any) -> int | None:
+    values = [v for v in (raw if isinstance(raw, list) else [raw]) if v != ""]
+    if len(values) > 1:
+        raise ValueError(raw)
+    return _index(question, values[0]) if values else None
 
 
 class MultiChoice(QuestionType):
@@ -82,8 +99,8 @@ class MultiChoice(QuestionType):
 
     name, template = "multichoice", "quizzes/types/choice.html"
 
-    def read(self, question: QuestionLike, raw: Any) -> int:
-        return _index(question, raw[0] if isinstance(raw, list) else raw)
+    def read(self, question: QuestionLike, raw: Any) -> int | None:
+        return _single(question, raw)
 
     def score(self, question: QuestionLike, response: Any) -> float:
         if response is None:
@@ -98,7 +115,7 @@ class MultiResponse(QuestionType):
 
     def read(self, question: QuestionLike, raw: Any) -> list[int]:
         values = raw if isinstance(raw, list) else [raw]
-        return sorted({_index(question, v) for v in values if str(v) != ""})
+        return sorted({_index(question, v) for v in values if v != ""})
 
     def score(self, question: QuestionLike, response: Any) -> float:
         total = sum(float(question.answers[k]["fraction"]) for k in self._chosen(response))
@@ -113,8 +130,8 @@ class TrueFalse(QuestionType):
 
     name, template, shuffles = "truefalse", "quizzes/types/truefalse.html", False
 
-    def read(self, question: QuestionLike, raw: Any) -> int:
-        return _index(question, raw[0] if isinstance(raw, list) else raw)
+    def read(self, question: QuestionLike, raw: Any) -> int | None:
+        return _single(question, raw)
 
     def score(self, question: QuestionLike, response: Any) -> float:
         return 1.0 if response is not None and question.answers[int(response)]["fraction"] > 0 else 0.0
@@ -130,14 +147,18 @@ def _fold(text: str) -> str:
 class ShortAnswer(QuestionType):
     """A typed answer matched against the accepted ones, ignoring case and extra spaces."""
 
-    name, template, shuffles = "shortanswer", "quizzes/types/short.html", False
+    name, template, shuffles, keyed = "shortanswer", "quizzes/types/short.html", False, False
 
     def options(self, question: QuestionLike, order: list[int]) -> list[Option]:
         return []  # the accepted answers must not be sent to the page
 
     def read(self, question: QuestionLike, raw: Any) -> str:
-        text = (raw[0] if isinstance(raw, list) else str(raw or "")).strip()
-        if len(text) > 500:
+        if isinstance(raw, list) and len(raw) <= 1:  # the plain form sends a list of one field (none if empty)
+            raw = raw[0] if raw else ""
+        if not isinstance(raw, str):
+            raise ValueError(raw)
+        text = clean_text(raw)
+        if len(text) > SHORT_ANSWER_MAX:
             raise ValueError("too long")
         return text
 
@@ -179,12 +200,15 @@ class Matching(QuestionType):
     def options(self, question: QuestionLike, order: list[int]) -> list[Option]:
         return [Option(k, question.answers[k]["match"]) for k in order]
 
+    def items(self, question: QuestionLike) -> list[Option]:
+        return [Option(i, question.answers[i]["text"]) for i in self.pairs(question)]
+
     def read(self, question: QuestionLike, raw: Any) -> dict[str, int]:
         if not isinstance(raw, dict):
             raise ValueError(raw)
         pairs = set(self.pairs(question))
-        return {str(int(left)): _index(question, right) for left, right in raw.items()
-                if str(right) != "" and int(left) in pairs}
+        return {str(_index(question, left)): _index(question, right) for left, right in raw.items()
+                if right != "" and _index(question, left) in pairs}
 
     def score(self, question: QuestionLike, response: Any) -> float:
         pairs = self.pairs(question)

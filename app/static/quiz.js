@@ -1,6 +1,7 @@
 /* One question per screen. Every answer is saved the moment it is chosen; when the network is down it waits
    in the browser (localStorage) and is sent when the network returns. Each save carries its own id, so a
-   save sent twice changes nothing on the server. */
+   save sent twice changes nothing on the server. Choices are named by the attempt's opaque keys (strings that
+   mean something only to the server), never by their place in the question bank. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-quiz]");
@@ -10,7 +11,7 @@
   var token = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
   var sync = root.querySelector("[data-sync]");
   var sections = Array.prototype.slice.call(root.querySelectorAll("section.q"));
-  var inflight = null, saved = false;
+  var inflight = null, saved = false, problem = "";
 
   function load() { try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; } }
   function store(queue) {
@@ -26,7 +27,7 @@
     var pending = load().length;
     sync.classList.toggle("sync-pending", pending > 0);
     sync.textContent = pending ? root.getAttribute("data-msg-pending").replace("{n}", pending)
-      : (saved ? root.getAttribute("data-msg-saved") : "");
+      : (problem || (saved ? root.getAttribute("data-msg-saved") : ""));
   }
   function flush() {
     if (inflight) { return inflight; }
@@ -45,6 +46,8 @@
       var done = {};
       data.saved.concat(data.failed.map(function (f) { return f.client_id; })).forEach(function (id) { done[id] = 1; });
       store(load().filter(function (a) { return !done[a.client_id]; }));
+      // A refused answer (e.g. nothing chosen) is not kept; say why rather than "saved".
+      problem = data.failed.length ? data.failed[0].message : "";
       saved = ok = true;
     }).catch(function () { /* offline or server busy: keep the queue, try again later */ })
       .then(function () {
@@ -82,15 +85,17 @@
     var type = section.getAttribute("data-type");
     if (type === "multichoice" || type === "truefalse") {
       section.querySelectorAll("button.choice").forEach(function (b) {
-        b.setAttribute("aria-pressed", String(Number(b.getAttribute("data-value")) === response));
+        b.setAttribute("aria-pressed", String(b.getAttribute("data-value") === response));
       });
     } else if (type === "multiresponse") {
-      section.querySelectorAll("input[type=checkbox]").forEach(function (c) { c.checked = response.indexOf(Number(c.value)) >= 0; });
+      section.querySelectorAll("input[type=checkbox]").forEach(function (c) {
+        c.checked = Array.isArray(response) && response.indexOf(c.value) >= 0;
+      });
     } else if (type === "shortanswer") {
-      section.querySelector("input[name=answer]").value = response;
+      section.querySelector("input[name=answer]").value = typeof response === "string" ? response : "";
     } else if (type === "matching") {
       section.querySelectorAll("select[data-pair]").forEach(function (s) {
-        var v = response[s.getAttribute("data-pair")]; s.value = v === undefined ? "" : String(v);
+        var v = (response || {})[s.getAttribute("data-pair")]; s.value = v === undefined ? "" : String(v);
       });
     }
     markAnswered(section);
@@ -98,12 +103,12 @@
   function read(section) {
     var type = section.getAttribute("data-type");
     if (type === "multiresponse") {
-      return Array.prototype.map.call(section.querySelectorAll("input[type=checkbox]:checked"), function (c) { return Number(c.value); });
+      return Array.prototype.map.call(section.querySelectorAll("input[type=checkbox]:checked"), function (c) { return c.value; });
     }
     if (type === "shortanswer") { return section.querySelector("input[name=answer]").value; }
     var pairs = {};
     section.querySelectorAll("select[data-pair]").forEach(function (s) {
-      if (s.value !== "") { pairs[s.getAttribute("data-pair")] = Number(s.value); }
+      if (s.value !== "") { pairs[s.getAttribute("data-pair")] = s.value; }
     });
     return pairs;
   }
@@ -114,7 +119,7 @@
     section.querySelectorAll("button.choice").forEach(function (button) {
       button.addEventListener("click", function (event) {
         event.preventDefault();
-        var value = Number(button.getAttribute("data-value"));
+        var value = button.getAttribute("data-value");
         apply(section, value);
         record(section, value);
       });

@@ -29,6 +29,12 @@ def answer_visible_question(page: Page) -> None:
     expect(section).to_have_attribute("data-answered", "")
 
 
+def _values(response: object) -> list[object]:
+    if isinstance(response, dict):
+        return [*response.keys(), *response.values()]
+    return list(response) if isinstance(response, list) else [response]
+
+
 def next_question(page: Page) -> None:
     page.locator("section.q:not([hidden])").get_by_role("link", name="Câu tiếp theo").click()
 
@@ -55,6 +61,10 @@ def test_answers_survive_a_dropped_network_and_are_sent_once(tablet, curriculum)
         if index < 4:
             next_question(page)
     expect(page.locator("[data-sync]")).to_contain_text("5 câu trả lời đang được giữ trong máy")
+    # The offline queue names answers by the attempt's keys, never by their place in the question bank.
+    queued = page.evaluate("JSON.parse(localStorage.getItem(localStorage.key(0)))")
+    chosen = [v for item in queued for v in _values(item["response"])]
+    assert len(queued) == 5 and chosen and not [v for v in chosen if str(v).isdigit() and v != "113"]
     page.screenshot(path=str(factories.artifact("quiz-offline-tablet.png")))
     page.locator("section.q:not([hidden])").get_by_role("link", name="Xem lại và nộp bài").click()
     page.get_by_role("button", name="Nộp bài").click()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.catalog import services as catalog
 from app.extensions import db
 from app.policy import Role
-from app.quizzes import services
+from app.quizzes import keys, services
 from app.quizzes.models import Attempt, AttemptAnswer
 from tests import factories
 from tests.conftest import login
@@ -30,6 +30,11 @@ def _start(client: FlaskClient) -> Attempt:
     return db.session.get(Attempt, int(response.location.rstrip("/").split("/")[-1]))
 
 
+def _key(attempt: Attempt, question, index: int) -> str:
+    """Return the key the attempt's page gives a question's answer (by its place in the bank)."""
+    return keys.keys_for(attempt, question).to_page(index)
+
+
 def test_overview_states_the_rules_and_starts_an_attempt(client: FlaskClient, learner) -> None:
     html = client.get("/catalog/modules/NCT-06/quiz").get_data(as_text=True)
     assert "10 câu hỏi" in html and "70%" in html and "Không giới hạn thời gian" in html
@@ -41,17 +46,18 @@ def test_overview_states_the_rules_and_starts_an_attempt(client: FlaskClient, le
 
 def test_plain_form_answer_saves_and_moves_to_the_next_question(client: FlaskClient, learner) -> None:
     attempt = _start(client)
-    question = services.questions_of(attempt)[0]
+    question = next(q for q in services.questions_of(attempt) if q.type in ("multichoice", "truefalse"))
+    index = attempt.question_ids.index(question.id)
     response = client.post(f"/quiz/attempts/{attempt.id}/answer",
-                           data={"question_id": question.id, "type": question.type, "answer": "0"})
-    assert response.status_code == 302 and response.location.endswith("q=1")
+                           data={"question_id": question.id, "answer": _key(attempt, question, 0)})
+    assert response.status_code == 302 and response.location.endswith(f"q={index + 1}")
     assert db.session.scalars(select(AttemptAnswer)).one().question_id == question.id
 
 
 def test_batch_saves_are_idempotent(client: FlaskClient, learner) -> None:
     attempt = _start(client)
     question = next(q for q in services.questions_of(attempt) if q.type in ("multichoice", "truefalse"))
-    batch = {"answers": [{"client_id": "c-1", "question_id": question.id, "response": 0,
+    batch = {"answers": [{"client_id": "c-1", "question_id": question.id, "response": _key(attempt, question, 0),
                           "client_time": "2026-11-22T01:00:00Z"}]}
     first = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json=batch).get_json()
     again = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json=batch).get_json()
@@ -61,10 +67,10 @@ def test_batch_saves_are_idempotent(client: FlaskClient, learner) -> None:
 
 def test_bad_items_in_a_batch_are_reported_and_the_rest_saved(client: FlaskClient, learner) -> None:
     attempt = _start(client)
-    question = services.questions_of(attempt)[0]
+    question = next(q for q in services.questions_of(attempt) if q.type in ("multichoice", "truefalse"))
     data = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"answers": [
-        {"client_id": "bad", "question_id": 123456, "response": 0},
-        {"client_id": "good", "question_id": question.id, "response": 0 if question.type != "matching" else {}},
+        {"client_id": "bad", "question_id": 123456, "response": _key(attempt, question, 0)},
+        {"client_id": "good", "question_id": question.id, "response": _key(attempt, question, 0)},
     ]}).get_json()
     assert data["saved"] == ["good"] and data["failed"][0]["client_id"] == "bad"
 
@@ -75,7 +81,7 @@ def test_submitting_shows_score_skills_and_feedback(client: FlaskClient, learner
         if question.type == "truefalse":
             right = 0 if question.answers[0]["fraction"] > 0 else 1
             client.post(f"/quiz/attempts/{attempt.id}/answer",
-                        data={"question_id": question.id, "type": question.type, "answer": str(right)})
+                        data={"question_id": question.id, "answer": _key(attempt, question, right)})
     response = client.post(f"/quiz/attempts/{attempt.id}/submit")
     assert response.status_code == 302 and response.location.endswith("/results")
     html = client.get(response.location).get_data(as_text=True)
