@@ -1,14 +1,18 @@
 """Domain errors and the error pages every user sees in their own language."""
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy import exc as sa_exc
+from werkzeug.exceptions import HTTPException, SecurityError
+
+from app.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +70,34 @@ def error_response(code: int, message: Any = None) -> tuple[Any, int]:
     return render_template("errors/error.html", code=code, title=title, message=text), code
 
 
+# The database is down, unreachable, locked too long or out of connections: a passing outage, not a bug.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
+                        sa_exc.TimeoutError)
+RETRY_AFTER_SECONDS = 30
+
+
 def register(app: Flask) -> None:
     """Install the error handlers."""
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> Response:
+        # Raised before URLs can be built (the Host is not in TRUSTED_HOSTS), so no page with links:
+        # a short plain answer.
+        log.warning("refused a request for an untrusted host: %s", error.description)
+        return Response(str(MESSAGES[400]), 400, mimetype="text/plain")
+
+    def database_unavailable(error: Exception) -> Any:
+        log.error("database unavailable on %s %s: %s", request.method, request.path, error)
+        with contextlib.suppress(sa_exc.SQLAlchemyError):  # the connection is gone; discarded at teardown
+            db.session.rollback()
+        # The page is drawn without the database: nobody is looked up for the menu.
+        g._login_user = login_manager.anonymous_user()
+        response = app.make_response(error_response(503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    for kind in DATABASE_UNAVAILABLE:
+        app.register_error_handler(kind, database_unavailable)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[Any, int]:

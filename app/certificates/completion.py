@@ -7,11 +7,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from app.attendance import reports as attendance
 from app.attendance.reports import Rate
 from app.catalog.models import FrameworkVersion, Module
 from app.catalog.services import current_framework
+from app.certificates import status
 from app.certificates.models import Completion, CompletionRules
 from app.classes.models import Class
 from app.errors import DomainError
@@ -119,10 +121,18 @@ def class_standing(klass: Class, rules: dict[str, Any], *, as_of: dt.datetime | 
 def confirm(klass: Class, standings: list[Standing], *, actor: Person | None, now: dt.datetime,
             only: set[int] | None = None) -> int:
     """Record completion for every eligible learner (or those in `only`) and confirm it; return how many."""
+    chosen = [s for s in standings if s.eligible and (only is None or s.person.id in only)]
+    if all(getattr(s.completions.get(item.module.id), "status", None) == "confirmed"
+           for s in chosen for item in s.modules):
+        return len(chosen)  # nothing to write (the page confirms automatically on every visit)
+    # Two officers (or two visits) confirming at once: the second waits, then sees the first one's rows.
+    status.lock(klass.commune_id)
+    fresh = select(Completion).where(Completion.person_id.in_([s.person.id for s in chosen]))
+    by_person = {s.person.id: s for s in chosen}
+    for row in db.session.scalars(fresh.execution_options(populate_existing=True)):
+        by_person[row.person_id].completions[row.module_id] = row
     confirmed = 0
-    for standing in standings:
-        if not standing.eligible or (only is not None and standing.person.id not in only):
-            continue
+    for standing in chosen:
         for item in standing.modules:
             completion = standing.completions.get(item.module.id)
             version = db.session.get(type(item.module.current), item.attempt.module_version_id) \
@@ -142,7 +152,10 @@ def confirm(klass: Class, standings: list[Standing], *, actor: Person | None, no
             completion.status, completion.confirmed_at = "confirmed", now
             completion.confirmed_by_id = actor.id if actor else None
         confirmed += 1
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # confirmed meanwhile through another commune's class: no 500
+        raise DomainError(status.BUSY) from error
     return confirmed
 
 

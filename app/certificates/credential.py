@@ -301,6 +301,7 @@ class Reason(StrEnum):
     UNKNOWN_KEY = "unknown_key"
     MALFORMED_PROOF = "malformed_proof"
     WRONG_CRYPTOSUITE = "wrong_cryptosuite"
+    MISMATCH = "mismatch"  # a good signature, but over another certificate's or issuer's credential
 
 
 MESSAGES: Mapping[Reason, str] = {
@@ -309,6 +310,7 @@ MESSAGES: Mapping[Reason, str] = {
     Reason.UNKNOWN_KEY: "Không tìm thấy khóa công khai của đơn vị cấp để kiểm tra chữ ký.",
     Reason.MALFORMED_PROOF: "Phần chữ ký (proof) bị thiếu hoặc sai định dạng.",
     Reason.WRONG_CRYPTOSUITE: "Chữ ký dùng thuật toán không được hỗ trợ (chỉ chấp nhận eddsa-jcs-2022).",
+    Reason.MISMATCH: "Chữ ký hợp lệ nhưng thuộc về một chứng nhận khác, không phải chứng nhận này.",
 }
 
 

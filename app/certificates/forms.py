@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import choices
+from app.forms import CleanForm, choices
 
 
-class RulesForm(FlaskForm):
+class RulesForm(CleanForm):
     """What a learner must do to complete a class, and who confirms it."""
 
     attendance_percent = IntegerField(_l("Tỉ lệ buổi học phải tham dự (%)"),
@@ -24,14 +23,14 @@ class RulesForm(FlaskForm):
                                 validators=[Optional(), Length(max=160)])
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(CleanForm):
     """Revoke a certificate, with the reason."""
 
     reason = TextAreaField(_l("Lý do thu hồi"), validators=[DataRequired(_l("Vui lòng ghi rõ lý do thu hồi.")),
                                                              Length(min=5, max=1000)])
 
 
-class ReissueForm(FlaskForm):
+class ReissueForm(CleanForm):
     """Issue again under the same serial after the person's name was corrected."""
 
     reason = StringField(_l("Lý do cấp lại"), default=_l("Sửa họ tên"), validators=[Optional(), Length(max=200)])

@@ -11,7 +11,7 @@ from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.catalog.models import FrameworkVersion, Module
-from app.certificates import credential, keys
+from app.certificates import credential, keys, status
 from app.certificates.layout import CertificateFields
 from app.certificates.models import Certificate, CertificateRevision, Completion, SerialCounter
 from app.classes.models import Class
@@ -60,10 +60,16 @@ def verify_url(base_url: str, serial: str) -> str:
 
 def issuer_id(base_url: str, commune: Commune) -> str:
     """The commune's issuer profile URL, which also names its keys (`…#kid`)."""
-    return f"{base_url.rstrip('/')}/issuers/{commune.code}.json"
+    return keys.issuer_id(base_url, commune)
 
 
-def _skill_groups(framework: FrameworkVersion, skills: Sequence[str]) -> list[str]:
+def credential_id(base_url: str, serial: str) -> str:
+    """The signed credential's id: where its holder downloads it."""
+    return f"{base_url.rstrip('/')}/certificates/{serial}/credential.json"
+
+
+def skill_groups(framework: FrameworkVersion, skills: Sequence[str]) -> list[str]:
+    """Name the framework's skill groups the given skill codes belong to ("5. …")."""
     groups = framework.group_titles("vi")
     wanted = sorted({s.split(".")[0] for s in skills}, key=lambda c: int(c) if c.isdigit() else 99)
     return [f"{code}. {groups.get(code, '')}".strip() for code in wanted]
@@ -74,7 +80,7 @@ def _sign(cert: Certificate, revision: CertificateRevision, *, commune: Commune,
     titles = framework.skill_titles("vi") if framework else {}
     issuer = issuer_id(base_url, commune)
     unsigned = credential.build_credential(
-        credential_id=f"{base_url.rstrip('/')}/certificates/{cert.serial}/credential.json",
+        credential_id=credential_id(base_url, cert.serial),
         issuer_id=issuer, issuer_name=f"Ủy ban nhân dân {commune.name}, {commune.province.name}",
         holder_name=revision.holder_name, holder_id=None,
         achievement_id=f"{verify_url(base_url, cert.serial)}#thanh-tich", achievement_name=cert.achievement,
@@ -82,7 +88,9 @@ def _sign(cert: Certificate, revision: CertificateRevision, *, commune: Commune,
         skill_codes_with_titles=[(code, titles.get(code, code)) for code in cert.skills],
         criteria_narrative="Tham dự lớp học, đạt bài kiểm tra và thực hành các kỹ năng cùng người hướng dẫn; "
                            "được Ủy ban nhân dân xã xác nhận hoàn thành.",
-        valid_from=revision.issued_at, verify_url=verify_url(base_url, cert.serial))
+        valid_from=revision.issued_at, verify_url=verify_url(base_url, cert.serial),
+        status_list_credential=status.list_url(base_url, commune) if cert.status_index is not None else None,
+        status_list_index=cert.status_index)
     key, private = signing or keys.active_key(commune, secret)
     return credential.sign_credential(unsigned, private, f"{issuer}#{key.kid}")
 
@@ -110,7 +118,9 @@ def issue_many(klass: Class, people: Sequence[Person], *, signer: Signer, actor:
 
     Serials for the whole batch are taken in one statement, shared lookups are made once, and every
     certificate is signed before anything is written, so a thousand cost a few round trips, not thousands.
+    A second officer issuing the same class at once waits for the first and gets the same certificates.
     """
+    status.lock(klass.commune_id)  # before reading who already has one, so that read is up to date
     # After a commit the people are expired; read their ids from the identity map and reload the whole
     # batch in one query, rather than one query each on first touch.
     ids = [(inspect(p).identity or (p.id,))[0] for p in people]
@@ -137,14 +147,19 @@ def issue_many(klass: Class, people: Sequence[Person], *, signer: Signer, actor:
                    modules={m: db.session.get(Module, m) for m in {c.module_id for c in rows}},
                    frameworks={f: db.session.get(FrameworkVersion, f) for f in {c.framework_version_id for c in rows}})
     serials = next_serials(commune, today.year, len(waiting))
+    indexes = status.allocate(commune.id, len(waiting))
     with db.session.no_autoflush:  # one flush for the batch: inserts go in a few multi-row statements
-        made = {person.id: _new_certificate(person, confirmed[person.id], serial, batch)
-                for person, serial in zip(waiting, serials, strict=True)}
-    db.session.flush()
+        made = {person.id: _new_certificate(person, confirmed[person.id], serial, index, batch)
+                for person, serial, index in zip(waiting, serials, indexes, strict=True)}
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # issued meanwhile without the lock (another class, a script): no 500
+        raise DomainError(status.BUSY) from error
     return [existing.get(p.id) or made[p.id] for p in people]
 
 
-def _new_certificate(person: Person, completions: list[Completion], serial: str, batch: _Batch) -> Certificate:
+def _new_certificate(person: Person, completions: list[Completion], serial: str, index: int,
+                     batch: _Batch) -> Certificate:
     """Build, sign and add one certificate with its first revision (flushed with the batch)."""
     completions = sorted(completions, key=lambda c: c.module_id)
     modules = [batch.modules[c.module_id] for c in completions]
@@ -154,8 +169,8 @@ def _new_certificate(person: Person, completions: list[Completion], serial: str,
         serial=serial, commune_id=batch.commune.id, person_id=person.id, class_id=batch.klass.id,
         framework_version_id=framework.id,
         achievement="; ".join(m.current.title_vi for m in modules if m and m.current)[:300],
-        module_codes=[m.code for m in modules if m], skills=skills, skill_groups=_skill_groups(framework, skills),
-        issued_on=batch.today, officer_name=batch.signer.name, officer_title=batch.signer.title)
+        module_codes=[m.code for m in modules if m], skills=skills, skill_groups=skill_groups(framework, skills),
+        issued_on=batch.today, officer_name=batch.signer.name, officer_title=batch.signer.title, status_index=index)
     revision = CertificateRevision(number=1, holder_name=person.full_name, birth_year=person.birth_year,
                                    reason="issued", issued_at=batch.now,
                                    issued_by_id=batch.actor.id if batch.actor else None)
@@ -174,7 +189,13 @@ def issue(person: Person, klass: Class, *, signer: Signer, actor: Person | None,
 
 
 def reissue(cert: Certificate, *, actor: Person | None, reason: str, base_url: str, secret: str) -> CertificateRevision:
-    """Issue a new revision under the same serial with the person's corrected name; earlier ones stay on record."""
+    """Issue a new revision under the same serial with the person's corrected name; earlier ones stay on record.
+
+    A certificate made before status lists gets its status list index here, so its new credential names it.
+    """
+    status.lock(cert.commune_id)
+    db.session.refresh(cert)  # another officer may have reissued or revoked it while we waited
+    db.session.expire(cert, ["revisions"])
     if cert.status == "revoked":
         raise DomainError(_l("Giấy chứng nhận đã thu hồi, không cấp lại được."))
     person = db.session.get(Person, cert.person_id)
@@ -184,6 +205,8 @@ def reissue(cert: Certificate, *, actor: Person | None, reason: str, base_url: s
                                    birth_year=person.birth_year, reason=reason.strip()[:200] or "name corrected",
                                    issued_at=utcnow(), issued_by_id=actor.id if actor else None)
     commune = db.session.get(Commune, cert.commune_id)
+    if cert.status_index is None:
+        cert.status_index = status.allocate(commune.id, 1)[0]
     revision.credential = _sign(cert, revision, commune=commune, base_url=base_url, secret=secret,
                                 framework=db.session.get(FrameworkVersion, cert.framework_version_id))
     cert.revisions.append(revision)
@@ -229,15 +252,24 @@ SIGNATURE_MESSAGES = {
     credential.Reason.UNKNOWN_KEY: _l("Không kiểm tra được: không tìm thấy khóa công khai của đơn vị cấp."),
     credential.Reason.MALFORMED_PROOF: _l("Không hợp lệ: phần chữ ký bị thiếu hoặc sai định dạng."),
     credential.Reason.WRONG_CRYPTOSUITE: _l("Không hợp lệ: chữ ký dùng thuật toán không được chấp nhận."),
+    credential.Reason.MISMATCH: _l("Không hợp lệ: chứng nhận số đã ký không thuộc giấy chứng nhận mang số hiệu này."),
     "removed": _l("Chứng nhận số đã được xóa cùng dữ liệu cá nhân của người được cấp."),
 }
 
 
 def check_signature(cert: Certificate) -> credential.VerificationResult | None:
-    """Verify the current revision's signed credential against the commune's published keys; None when the
-    credential was erased with the holder's personal data."""
+    """Verify the current revision's signed credential against the commune's published keys, and that it is this
+    certificate's (a row holding another certificate's credential must not verify); None when it was erased."""
     signed = cert.current.credential
     if not signed:
         return None
     issuer = (signed.get("issuer") or {}).get("id", "") if isinstance(signed, dict) else ""
-    return credential.verify_credential(signed, keys.resolver(issuer, cert.commune_id))
+    result = credential.verify_credential(signed, keys.resolver(issuer, cert.commune_id))
+    # The URLs' host follows PUBLIC_BASE_URL, which may change; their paths name the serial and commune.
+    commune = db.session.get(Commune, cert.commune_id)
+    own = (str(signed.get("id", "")).endswith(credential_id("", cert.serial))
+           and str(issuer).endswith(issuer_id("", commune)))
+    if result.ok and not own:
+        reason = credential.Reason.MISMATCH
+        return credential.VerificationResult(False, reason, credential.MESSAGES[reason], result.verification_method)
+    return result

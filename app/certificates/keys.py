@@ -14,11 +14,26 @@ from app.people import sensitive
 from app.places.models import Commune
 
 
+def issuer_id(base_url: str, commune: Commune) -> str:
+    """The commune's issuer profile URL, which also names its keys (`…#kid`)."""
+    return f"{base_url.rstrip('/')}/issuers/{commune.code}.json"
+
+
+def _current(commune: Commune) -> SigningKey | None:
+    return db.session.scalar(select(SigningKey).where(SigningKey.commune_id == commune.id,
+                                                      SigningKey.retired_at.is_(None))
+                             .order_by(SigningKey.created_at.desc()))
+
+
+def current_key(commune: Commune, secret: str) -> tuple[SigningKey, Ed25519PrivateKey] | None:
+    """Return the commune's current key and its private half, or None when it has none (never creates one)."""
+    key = _current(commune)
+    return None if key is None else (key, _private_half(key, secret))
+
+
 def active_key(commune: Commune, secret: str) -> tuple[SigningKey, Ed25519PrivateKey]:
     """Return the commune's current key (creating one the first time) and its private half."""
-    key = db.session.scalar(select(SigningKey).where(SigningKey.commune_id == commune.id,
-                                                     SigningKey.retired_at.is_(None))
-                            .order_by(SigningKey.created_at.desc()))
+    key = _current(commune)
     if key is None:
         private = credential.generate_key()
         kid = f"{commune.code}-{secrets.token_hex(6)}"
@@ -28,11 +43,15 @@ def active_key(commune: Commune, secret: str) -> tuple[SigningKey, Ed25519Privat
         db.session.add(key)
         db.session.flush()
         return key, private
+    return key, _private_half(key, secret)
+
+
+def _private_half(key: SigningKey, secret: str) -> Ed25519PrivateKey:
     cached = _private.get(key.kid)
     if cached is None or cached[0] != key.private_encrypted:
         pem = str(sensitive.decrypt(key.private_encrypted, secret))
         cached = _private[key.kid] = (key.private_encrypted, credential.private_key_from_pem(pem.encode()))
-    return key, cached[1]
+    return cached[1]
 
 
 # Decrypting and parsing a key for every certificate of a bulk issue would dominate its cost.

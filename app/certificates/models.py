@@ -72,11 +72,21 @@ class SerialCounter(db.Model):
     last: Mapped[int] = mapped_column(default=0)
 
 
+class StatusListCounter(db.Model):
+    """How many revocation status list entries a commune has handed out; its row is also the commune's
+    issuing lock, held while certificates are issued or completions confirmed."""
+
+    __tablename__ = "status_list_counters"
+
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), primary_key=True)
+    allocated: Mapped[int] = mapped_column(default=0)
+
+
 class Certificate(db.Model):
     """A completion certificate: one serial for ever, valid or revoked, with every issued revision kept."""
 
     __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("person_id", "class_id"),)
+    __table_args__ = (UniqueConstraint("person_id", "class_id"), UniqueConstraint("commune_id", "status_index"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(String(40), unique=True)
@@ -96,6 +106,9 @@ class Certificate(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     revocation_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Its bit in the commune's revocation status list (Bitstring Status List), unique in the commune; every
+    # revision signed since status lists points at it (the migration numbered older certificates too).
+    status_index: Mapped[int | None]
 
     revisions: Mapped[list[CertificateRevision]] = relationship(
         back_populates="certificate", order_by="CertificateRevision.number", cascade="all, delete-orphan")

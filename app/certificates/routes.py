@@ -50,8 +50,13 @@ def class_completion(class_id: int) -> str:
     klass = db.get_or_404(Class, class_id)
     policy.authorize("certificates.view_class", klass)
     rules = completion.rules_for(klass.commune_id)
-    if rules["confirmation"] == "auto" and completion.auto_confirm(klass, now=utcnow()):
-        db.session.commit()
+    if rules["confirmation"] == "auto":
+        try:
+            if completion.auto_confirm(klass, now=utcnow()):
+                db.session.commit()
+        except DomainError as error:  # another officer is confirming right now; the page still shows
+            db.session.rollback()
+            flash(str(error.message), "error")
     standings = completion.class_standing(klass, rules)
     of_class = select(Certificate).where(Certificate.class_id == klass.id)
     certificates = {c.person_id: c for c in db.session.scalars(of_class)}
@@ -66,9 +71,14 @@ def confirm(class_id: int) -> Any:
     klass = db.get_or_404(Class, class_id)
     policy.authorize("certificates.manage", klass)
     standings = completion.class_standing(klass, completion.rules_for(klass.commune_id))
-    count = completion.confirm(klass, standings, actor=current_user, now=utcnow())
-    db.session.commit()
-    flash(_("Đã xác nhận hoàn thành cho %(n)s học viên.", n=count), "success")
+    try:
+        count = completion.confirm(klass, standings, actor=current_user, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Đã xác nhận hoàn thành cho %(n)s học viên.", n=count), "success")
     return redirect(url_for("certificates.class_completion", class_id=klass.id))
 
 
@@ -83,8 +93,15 @@ def issue(class_id: int) -> Any:
     holders = select(Certificate.person_id).where(Certificate.class_id == klass.id)
     issued = {pid for (pid,) in db.session.execute(holders)}
     waiting = [p for p in learners if p.id not in issued]
-    issuing.issue_many(klass, waiting[:ISSUE_BATCH], signer=_signer(klass), actor=current_user, base_url=base_url(),
-                       secret=current_app.config["DATA_ENCRYPTION_KEY"], today=local_today())
+    try:
+        issuing.issue_many(klass, waiting[:ISSUE_BATCH], signer=_signer(klass), actor=current_user,
+                           base_url=base_url(), secret=current_app.config["DATA_ENCRYPTION_KEY"], today=local_today())
+    except DomainError as error:  # another officer is issuing this commune's certificates right now
+        db.session.rollback()
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(error=409, message=str(error.message)), 409
+        flash(str(error.message), "error")
+        return redirect(url_for("certificates.class_completion", class_id=klass.id))
     db.session.commit()
     done = len(learners) - max(0, len(waiting) - ISSUE_BATCH)
     if request.accept_mimetypes.best == "application/json":

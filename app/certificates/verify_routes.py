@@ -10,37 +10,24 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import policy
-from app.certificates import bp, credential, issuing, keys
-from app.extensions import db, limiter
-from app.people.names import mask_name
+from app.certificates import bp, credential, issuing, keys, status, verification
+from app.extensions import db, limiter, utcnow
 from app.places.models import Commune
 
 VERIFY_LIMIT = "30 per minute"
+# One budget per client for the page, the JSON and the serial box together: trying serials through the
+# JSON must not get twice the guesses.
+verify_limit = limiter.shared_limit(VERIFY_LIMIT, scope="certificates-verify")
 
 
 def _summary(serial: str) -> dict[str, Any] | None:
     cert = issuing.by_serial(serial)
-    if cert is None:
-        return None
-    commune = db.session.get(Commune, cert.commune_id)
-    check = issuing.check_signature(cert)  # None: erased with the holder's personal data
-    return {
-        "serial": cert.serial, "status": cert.status,
-        "holder": None if check is None else mask_name(cert.current.holder_name),
-        "birth_year": cert.current.birth_year, "achievement": cert.achievement, "skills": cert.skills,
-        "skill_groups": cert.skill_groups, "issued_on": cert.issued_on.isoformat(),
-        "issuer": f"Ủy ban nhân dân {commune.name}, {commune.province.name}", "commune_code": commune.code,
-        "signed_by": {"name": cert.officer_name, "title": cert.officer_title},
-        "revision": cert.current.number, "revoked_on": cert.revoked_at.date().isoformat() if cert.revoked_at else None,
-        "revocation_reason": cert.revocation_reason or None,
-        "signature": ({"valid": False, "reason": "removed", "method": None} if check is None else
-                      {"valid": check.ok, "reason": str(check.reason), "method": check.verification_method}),
-    }
+    return None if cert is None else verification.summary(cert)
 
 
 @bp.get("/verify")
 @policy.public
-@limiter.limit(VERIFY_LIMIT)
+@verify_limit
 def verify_form() -> Any:
     """A box to type a serial number."""
     serial = (request.args.get("serial") or "").strip()
@@ -51,7 +38,7 @@ def verify_form() -> Any:
 
 @bp.get("/verify/<serial>")
 @policy.public
-@limiter.limit(VERIFY_LIMIT)
+@verify_limit
 def verify(serial: str) -> Any:
     """Show whether the certificate is valid or revoked, with the holder's name partly masked."""
     info = _summary(serial)
@@ -60,12 +47,13 @@ def verify(serial: str) -> Any:
             if info[key]:
                 info[key] = format_date(dt.date.fromisoformat(info[key]), "dd/MM/yyyy")
         info["signature_message"] = issuing.SIGNATURE_MESSAGES[info["signature"]["reason"]]
+        info["signed_ok"] = info["signature"]["valid"] and info["record_matches"]
     return render_template("certificates/verify.html", info=info, serial=serial), 200 if info else 404
 
 
 @bp.get("/verify/<serial>.json")
 @policy.public
-@limiter.limit(VERIFY_LIMIT)
+@verify_limit
 def verify_json(serial: str) -> Any:
     """The same answer for machines."""
     info = _summary(serial)
@@ -90,7 +78,7 @@ def issuer(code: str) -> Any:
     commune = db.session.scalar(select(Commune).where(Commune.code == code))
     if commune is None:
         return jsonify(error=404), 404
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+    base = _base_url()
     own = [k for k in keys.jwks()["keys"] if k["kid"].startswith(f"{commune.code}-")]
     return jsonify({"@context": [credential.VC_CONTEXT, credential.OB3_CONTEXT],
                     "id": issuing.issuer_id(base, commune), "type": ["Profile"],
@@ -98,3 +86,22 @@ def issuer(code: str) -> Any:
                     "verificationMethod": [{"id": f"{issuing.issuer_id(base, commune)}#{k['kid']}",
                                             "type": "JsonWebKey", "controller": issuing.issuer_id(base, commune),
                                             "publicKeyJwk": k} for k in own]})
+
+
+def _base_url() -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+
+
+@bp.get("/status/<code>/revocation.json")
+@policy.public
+def status_list(code: str) -> Any:
+    """The commune's signed revocation list (W3C Bitstring Status List), for verifiers working offline."""
+    commune = db.session.scalar(select(Commune).where(Commune.code == code))
+    signed = status.signed_list(commune, base_url=_base_url(), secret=current_app.config["DATA_ENCRYPTION_KEY"],
+                                now=utcnow()) if commune else None
+    if signed is None:
+        return jsonify(error=404), 404
+    response = jsonify(signed)
+    response.mimetype = "application/vc+ld+json"
+    response.headers["Cache-Control"] = "public, max-age=300"  # a revocation shows within five minutes
+    return response

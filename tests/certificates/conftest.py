@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -58,3 +59,18 @@ def finished(curriculum) -> dict[str, Any]:
     db.session.commit()
     return {"commune": commune, "officer": officer, "instructor": instructor, "class": klass, "module": module,
             "learners": learners}
+
+
+@pytest.fixture
+def rate_limited(app_factory) -> Iterator[Any]:
+    """An app with rate limits on; afterwards the shared limiter is off and empty again for the other tests."""
+    from app.extensions import limiter
+
+    limited = app_factory(RATELIMIT_ENABLED=True)
+    with limited.app_context():
+        limiter.reset()
+    yield limited
+    # The limiter is one object: the last app initialised switched it on for every app.
+    limiter.enabled = False
+    with limited.app_context():
+        limiter.reset()

@@ -68,7 +68,7 @@ def test_erasure_revokes_and_unnames_certificates_but_keeps_the_serial(finished,
     assert set(ticks) == {t.code for t in module.current.tasks}  # the ticks stay, as anonymous counts
 
     answer = client.get(f"/verify/{erased.serial}.json").get_json()
-    assert answer["status"] == "revoked" and answer["holder"] is None and answer["birth_year"] is None
+    assert answer["status"] == "revoked" and answer["holder"] is None and answer.get("birth_year") is None
     assert answer["signature"] == {"valid": False, "reason": "removed", "method": None}
     page = client.get(f"/verify/{erased.serial}").get_data(as_text=True)
     assert "Hương" not in page and "Giấy chứng nhận đã bị thu hồi" in page

@@ -77,13 +77,8 @@ def test_public_keys_are_published_and_name_their_issuer(client: FlaskClient, fi
     assert profile["verificationMethod"][0]["publicKeyJwk"] == keys[0]
 
 
-def test_verification_is_rate_limited(app_factory, finished) -> None:
-    limited = app_factory(RATELIMIT_ENABLED=True)
-    from app.extensions import limiter
-
-    with limited.app_context():
-        limiter.reset()
-    client = limited.test_client()
+def test_verification_is_rate_limited(rate_limited, finished) -> None:
+    client = rate_limited.test_client()
     codes = [client.get("/verify/11791-2026-000001.json").status_code for _ in range(32)]
     assert codes[-1] == 429 and codes[0] == 404
 

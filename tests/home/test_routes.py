@@ -36,7 +36,7 @@ def test_text_size_is_remembered_for_the_session(client: FlaskClient) -> None:
 def test_health_check_reports_a_reachable_database(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json()["status"] == "ok" and response.get_json()["database"] == "ok"
 
 
 def test_health_check_answers_503_when_the_database_is_down(client: FlaskClient, monkeypatch) -> None:

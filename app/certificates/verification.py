@@ -1,0 +1,68 @@
+"""What the public verification page and JSON say: the signed credential's content, never the live row's."""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Any
+
+from app.catalog.models import FrameworkVersion
+from app.certificates import issuing
+from app.certificates.models import Certificate
+from app.classes.models import VIETNAM
+from app.extensions import db
+from app.people.names import mask_name
+from app.places.models import Commune
+
+
+def _nfc(text: Any) -> str:
+    return unicodedata.normalize("NFC", str(text or "")).strip()
+
+
+def _signed_content(cert: Certificate, signed: dict[str, Any]) -> dict[str, Any]:
+    """Read what the issuer signed: holder, achievement, skills, date, issuer and status entry."""
+    subject = signed.get("credentialSubject") or {}
+    achievement = subject.get("achievement") or {}
+    skills = [str(a.get("targetCode")) for a in achievement.get("alignment") or [] if a.get("targetCode")]
+    framework = db.session.get(FrameworkVersion, cert.framework_version_id)
+    issued = dt.datetime.fromisoformat(str(signed.get("validFrom", "")).replace("Z", "+00:00"))
+    entry = signed.get("credentialStatus") or {}
+    return {
+        "holder_name": _nfc(subject.get("name")), "achievement": _nfc(achievement.get("name")), "skills": skills,
+        "skill_groups": issuing.skill_groups(framework, skills) if framework else [],
+        "issued_on": issued.astimezone(VIETNAM).date().isoformat(),
+        "issuer": _nfc((signed.get("issuer") or {}).get("name")),
+        "credential_status": {"list": entry.get("statusListCredential"), "index": entry.get("statusListIndex")}
+        if entry else None,
+    }
+
+
+def _matches(cert: Certificate, content: dict[str, Any]) -> bool:
+    """Tell whether the database row still says what was signed (a changed row is shown, and flagged)."""
+    return (content["holder_name"] == _nfc(cert.current.holder_name)
+            and content["achievement"] == _nfc(cert.achievement) and content["skills"] == list(cert.skills))
+
+
+def summary(cert: Certificate) -> dict[str, Any]:
+    """Describe a certificate for anyone: its live status (revocation), and only what its signature vouches for."""
+    commune = db.session.get(Commune, cert.commune_id)
+    check = issuing.check_signature(cert)  # None: erased with the holder's personal data
+    info: dict[str, Any] = {
+        "serial": cert.serial, "status": cert.status, "commune_code": commune.code, "revision": cert.current.number,
+        "revoked_on": cert.revoked_at.date().isoformat() if cert.revoked_at else None,
+        "revocation_reason": cert.revocation_reason or None,
+        "signature": ({"valid": False, "reason": "removed", "method": None} if check is None else
+                      {"valid": check.ok, "reason": str(check.reason), "method": check.verification_method}),
+        "holder": None, "achievement": None, "skills": [], "skill_groups": [], "issued_on": None,
+        "issuer": f"Ủy ban nhân dân {commune.name}, {commune.province.name}", "credential_status": None,
+        "record_matches": None,
+    }
+    if check is None:  # nothing signed is left: the certificate's public, non-personal facts
+        info.update(achievement=cert.achievement, skills=list(cert.skills), skill_groups=list(cert.skill_groups),
+                    issued_on=cert.issued_on.isoformat())
+    elif check.ok:
+        content = _signed_content(cert, cert.current.credential)
+        info.update({k: v for k, v in content.items() if k != "holder_name"}, holder=mask_name(content["holder_name"]),
+                    record_matches=_matches(cert, content))
+    else:  # a bad signature vouches for nothing: show no content at all
+        info["record_matches"] = False
+    return info
