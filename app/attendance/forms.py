@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, NumberRange
 
 from app.attendance.settings import LIMITS
+from app.forms import CleanForm
 
 
-class PlainForm(FlaskForm):
+class PlainForm(CleanForm):
     """A form with only its CSRF token: the roll call without a script, the paper entry."""
 
 
-class CheckinForm(FlaskForm):
+class CheckinForm(CleanForm):
     """The 6-digit code shown on the class's screen."""
 
     code = StringField(_l("Mã điểm danh (6 số trên màn hình của lớp)"),
@@ -29,7 +29,7 @@ def _minutes(label: str, key: str) -> IntegerField:
                                                               high=high))])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(CleanForm):
     """A commune's attendance rules."""
 
     late_window_minutes = _minutes(_l("Mã QR còn dùng được sau giờ kết thúc (phút)"), "late_window_minutes")

@@ -1,26 +1,20 @@
 """Attendance reports: the commune's (classes, villages, absentees), a class's, their exports; the commune's rules."""
 from __future__ import annotations
 
-import re
 from typing import Any
-from urllib.parse import quote
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import policy
+from app import policy, spreadsheets
 from app.attendance import bp, marks, reports, settings
 from app.attendance.forms import SettingsForm
 from app.classes.models import Class
 from app.errors import DomainError, show_on_form
 from app.extensions import db
-from app.imports import tabular
-from app.people import names
 from app.people import services as people
 from app.places.models import Commune
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _villages_seen(commune: Commune) -> set[int] | None:
@@ -40,21 +34,6 @@ def _streak(commune: Commune) -> int:
     wanted = request.args.get("n", type=int)
     return wanted if wanted is not None and low <= wanted <= high else \
         settings.settings_for(commune.id)["absentee_streak"]
-
-
-def _slug(text: str) -> str:
-    """Fold a name into plain letters for a file name ("Lớp 4T – thôn Đông" -> "lop-4t-thon-dong")."""
-    return re.sub(r"[^a-z0-9]+", "-", names.search_key(text))[:60].strip("-") or "lop"
-
-
-def _download(headers: list[str], rows: list[list[Any]], fmt: str, stem: str, sheet: str, title: str) -> Response:
-    """Send a spreadsheet named in plain letters, and in full Vietnamese for browsers that read RFC 6266."""
-    if fmt == "csv":
-        body, mimetype = tabular.write_csv(headers, rows), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = tabular.write_xlsx(headers, rows, sheet), XLSX
-    disposition = f"attachment; filename={stem}.{fmt}; filename*=UTF-8''{quote(f'{title}.{fmt}')}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
 
 
 @bp.get("/communes/<int:commune_id>/attendance")
@@ -78,16 +57,14 @@ def absentees_export(commune_id: int, fmt: str) -> Response:
     """Download the absentee list (for phone calls and home visits) as Excel or CSV."""
     commune = db.get_or_404(Commune, commune_id)
     policy.authorize("attendance.reports", commune)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in spreadsheets.FORMATS:
         abort(404)
     streak = _streak(commune)
     found = reports.absentees(commune.id, streak, village_ids=_villages_seen(commune))
     people.audit(current_user, None, "attendance.absentees_export", f"commune={commune.id} n={streak}")
     db.session.commit()
-    today = reports.local_now().date().isoformat()
-    return _download(reports.ABSENTEE_HEADERS, reports.absentee_rows(found), fmt,
-                     f"vang-lien-tiep-{_slug(commune.name)}-{today}", _("Cần hỏi thăm"),
-                     f"Vắng liên tiếp - {commune.name} - {today}")
+    return spreadsheets.download(fmt, reports.ABSENTEE_HEADERS, reports.absentee_rows(found),
+                                 name=f"Vắng liên tiếp - {commune.name}", sheet=_("Cần hỏi thăm"))
 
 
 @bp.get("/classes/<int:class_id>/attendance")
@@ -107,14 +84,12 @@ def class_export(class_id: int, fmt: str) -> Response:
     """Download a class's attendance as Excel or CSV; the file is named after the class and today's date."""
     klass = db.get_or_404(Class, class_id)
     policy.authorize("attendance.class_report", klass)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in spreadsheets.FORMATS:
         abort(404)
     headers, rows = reports.class_export(klass)
     people.audit(current_user, None, "attendance.class_export", f"class={klass.id}")
     db.session.commit()
-    today = reports.local_now().date().isoformat()
-    return _download(headers, rows, fmt, f"diem-danh-{_slug(klass.title)}-{today}", _("Điểm danh"),
-                     f"Điểm danh - {' '.join(klass.title.split())} - {today}")
+    return spreadsheets.download(fmt, headers, rows, name=f"Điểm danh - {klass.title}", sheet=_("Điểm danh"))
 
 
 @bp.route("/communes/<int:commune_id>/attendance/settings", methods=["GET", "POST"])

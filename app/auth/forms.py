@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import OptionalIntegerField, choices
+from app.forms import CleanForm, OptionalIntegerField, choices
 from app.people.consents import METHODS
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     """Phone number and password or PIN."""
 
     phone = StringField(_l("Số điện thoại"), validators=[DataRequired(_l("Vui lòng nhập số điện thoại."))],
@@ -20,7 +19,7 @@ class LoginForm(FlaskForm):
                            render_kw={"autocomplete": "current-password"})
 
 
-class CredentialsForm(FlaskForm):
+class CredentialsForm(CleanForm):
     """Set a new password and/or PIN; blank fields are left unchanged."""
 
     password = PasswordField(_l("Mật khẩu mới (ít nhất 8 ký tự)"), validators=[Optional(), Length(max=200)],
@@ -29,7 +28,18 @@ class CredentialsForm(FlaskForm):
                         render_kw={"autocomplete": "off", "inputmode": "numeric", "maxlength": "6"})
 
 
-class MatchForm(FlaskForm):
+class AccountCredentialsForm(CredentialsForm):
+    """Change one's own password or PIN: the current one first, so an open session alone cannot."""
+
+    current = PasswordField(_l("Mật khẩu hoặc mã PIN hiện tại"), validators=[Optional(), Length(max=200)],
+                            render_kw={"autocomplete": "current-password"})
+
+
+class UnlockForm(CleanForm):
+    """Lift a sign-in lock (the CSRF token only)."""
+
+
+class MatchForm(CleanForm):
     """After a first VNeID login: find one's existing record by phone and birth year."""
 
     phone = StringField(_l("Số điện thoại đã đăng ký ở lớp học"),
@@ -40,7 +50,7 @@ class MatchForm(FlaskForm):
         render_kw={"inputmode": "numeric", "maxlength": "4"})
 
 
-class NewLearnerForm(FlaskForm):
+class NewLearnerForm(CleanForm):
     """After a first VNeID login: become a learner, with name, birth year and gender from VNeID."""
 
     place = SelectField(_l("Nơi bạn sống (thôn/tổ dân phố, xã)"),
@@ -50,7 +60,7 @@ class NewLearnerForm(FlaskForm):
                            validators=[DataRequired(_l("Cần có sự đồng ý của bạn để tạo hồ sơ học viên."))])
 
 
-class VouchForm(FlaskForm):
+class VouchForm(CleanForm):
     """An instructor creates the account of someone without a smartphone or VNeID, and vouches for them."""
 
     pin = PasswordField(_l("Mã PIN (6 chữ số)"), validators=[DataRequired(_l("Vui lòng đặt mã PIN.")), Length(max=6)],

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,14 +18,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.classes.enrolment import WALK_IN_CONSENT
 from app.classes.services import MAX_CAPACITY
 from app.classes.sessions import MAX_WEEKS, WEEKDAYS
-from app.forms import MultiCheckboxField, OptionalIntegerField, choices
+from app.forms import CleanForm, MultiCheckboxField, OptionalIntegerField, choices
 from app.people.audiences import LABELS
 
 NEED_DATE = _l("Vui lòng nhập ngày (ngày/tháng/năm).")
 NEED_TIME = _l("Vui lòng nhập giờ (ví dụ 08:00).")
 
 
-class ClassForm(FlaskForm):
+class ClassForm(CleanForm):
     """A class: who it is for, where and when, what it covers, who runs it and what support it offers."""
 
     title = StringField(_l("Tên lớp"), validators=[DataRequired(_l("Vui lòng nhập tên lớp.")), Length(max=200)])
@@ -50,7 +49,7 @@ class ClassForm(FlaskForm):
                                  validators=[Optional(), Length(max=2000)])
 
 
-class SessionForm(FlaskForm):
+class SessionForm(CleanForm):
     """One session; moving it asks why, so learners see the reason."""
 
     date = DateField(_l("Ngày học"), validators=[InputRequired(NEED_DATE)])
@@ -63,7 +62,7 @@ class SessionForm(FlaskForm):
     reason = StringField(_l("Lý do đổi lịch (học viên sẽ thấy)"), validators=[Optional(), Length(max=255)])
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(CleanForm):
     """A weekly series: "one digital skill a week"."""
 
     first_date = DateField(_l("Bắt đầu từ ngày"), validators=[InputRequired(NEED_DATE)])
@@ -79,13 +78,13 @@ class SeriesForm(FlaskForm):
     skip_conflicts = BooleanField(_l("Bỏ qua các ngày bị trùng, chỉ tạo các buổi còn lại"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(CleanForm):
     """Cancel or restore a session, with a reason learners will see."""
 
     reason = StringField(_l("Lý do"), validators=[Optional(), Length(max=255)])
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(CleanForm):
     """A newcomer at the door: only name, birth year and village, and their consent."""
 
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(_l("Vui lòng nhập họ và tên.")), Length(max=120)],
@@ -99,7 +98,7 @@ class WalkInForm(FlaskForm):
     consent_method = RadioField(_l("Hình thức đồng ý"), choices=choices(WALK_IN_CONSENT.items()), default="verbal")
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(CleanForm):
     """Enrol someone found by the search; their consent is ticked here when none is on record."""
 
     person_id = HiddenField(validators=[DataRequired()])
@@ -107,12 +106,12 @@ class EnrolForm(FlaskForm):
     consent_method = HiddenField(default="verbal")
 
 
-class JoinForm(FlaskForm):
+class JoinForm(CleanForm):
     """A learner enrols themself."""
 
     consent = BooleanField(_l("Tôi đồng ý cho xã xử lý họ tên, năm sinh, thôn và số điện thoại của tôi để xếp lớp, "
                               "điểm danh và cấp giấy chứng nhận."))
 
 
-class PlainForm(FlaskForm):
+class PlainForm(CleanForm):
     """A button that only needs the CSRF token (withdraw, regenerate a calendar address)."""

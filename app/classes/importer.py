@@ -62,6 +62,8 @@ def _parse(row: Row, villages: dict[str, Village]) -> tuple[dict[str, Any], list
 def _classify(commune: Commune, klass: Class, rows: list[Row]) -> Iterator[tuple[Row, dict[str, Any], list[str],
                                                                                Person | None]]:
     """Yield each row with its values, its problems and the person it names, when already known."""
+    if klass.commune_id != commune.id:  # never match (and name) people of a commune the class is not in
+        raise DomainError(_l("Danh sách này không dành cho xã đã chọn."))
     if klass.status not in enrolments.STAFF_ENROL_STATUSES:
         raise DomainError(_l("Lớp \"%(title)s\" không nhận ghi danh lúc này.", title=klass.title))
     villages = {names.search_key(v.name): v for v in commune.villages}

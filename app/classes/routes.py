@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import policy
+from app import inputs, policy, spreadsheets
 from app.catalog import services as catalog
 from app.catalog.models import Module
 from app.classes import (  # noqa: F401  (some are imported for what they register: routes, panels, demo, import, data export)
@@ -30,8 +30,6 @@ from app.classes.models import Class, Enrolment
 from app.errors import DomainError, show_on_form
 from app.extensions import db
 from app.forms import choices
-from app.imports import tabular
-from app.people import names
 from app.people import services as people
 from app.people.audiences import LABELS, Audience
 from app.people.models import Person
@@ -40,10 +38,10 @@ from app.places.models import Commune, Venue, Village
 
 def _filters(commune: Commune) -> queries.Filters:
     args = request.args
-    village_id = args.get("village", type=int)
+    village_id = args.get("village", type=inputs.record_id)  # beyond the database's range: no filter
     audience = args.get("audience") if args.get("audience") in {a.value for a in Audience} else None
     status = args.get("status") if args.get("status") in services.STATUSES else None
-    module_id = args.get("module", type=int)
+    module_id = args.get("module", type=inputs.record_id)
     village = db.session.get(Village, village_id) if village_id else None
     return queries.Filters(village_id=village.id if village and village.commune_id == commune.id else None,
                            audience=audience, status=status, module_id=module_id)
@@ -74,18 +72,13 @@ def export(commune_id: int, fmt: str) -> Response:
     """Download the commune view (with its filters) as Excel or CSV."""
     commune = db.get_or_404(Commune, commune_id)
     policy.authorize("classes.manage", commune)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in spreadsheets.FORMATS:
         abort(404)
     rows = queries.export_rows(queries.commune_classes(commune.id, _filters(commune)))
     people.audit(current_user, None, "classes.export", f"commune={commune.id}")
     db.session.commit()
-    stem = f"lop-hoc-{names.search_key(commune.name).replace(' ', '-')}-{services.local_today().isoformat()}"
-    if fmt == "csv":
-        body, mimetype = tabular.write_csv(queries.EXPORT_HEADERS, rows), "text/csv; charset=utf-8"
-    else:
-        body = tabular.write_xlsx(queries.EXPORT_HEADERS, rows, _("Lớp học"))
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={stem}.{fmt}"})
+    return spreadsheets.download(fmt, queries.EXPORT_HEADERS, rows, name=f"Lớp học - {commune.name}",
+                                 sheet=_("Lớp học"))
 
 
 def _class_form(commune: Commune, klass: Class | None) -> ClassForm:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
+from app.forms import CleanForm
 
-class UploadForm(FlaskForm):
+
+class UploadForm(CleanForm):
     """A CSV or XLSX file."""
 
     file = FileField(_l("Tệp danh sách (.xlsx hoặc .csv)"), validators=[

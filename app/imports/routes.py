@@ -7,10 +7,10 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import policy
+from app import inputs, policy, spreadsheets
 from app.errors import DomainError, show_on_form
 from app.extensions import db
-from app.imports import bp, services, tabular
+from app.imports import bp, services
 from app.imports.forms import UploadForm
 from app.imports.models import ImportBatch
 from app.imports.registry import ImportKind
@@ -24,11 +24,16 @@ def _kind(code: str) -> ImportKind:
         abort(404)
 
 
-def _target(kind: ImportKind, target_id: int | None) -> Any:
+def _target(kind: ImportKind, target_id: int | None, commune_id: int) -> Any:
+    """Load what the file is for (e.g. a class); 404 unless it belongs to the commune the import is for.
+
+    Checking the target alone would let someone allowed on a class of one commune post a list to another
+    commune's address and learn, from the preview, the names of that commune's people.
+    """
     if kind.load_target is None:
         return None
     target = kind.load_target(target_id) if target_id else None
-    if target is None:
+    if target is None or getattr(target, "commune_id", commune_id) != commune_id:
         abort(404)
     return target
 
@@ -39,7 +44,7 @@ def new(commune_id: int, kind: str) -> Any:
     """Upload a file and check it."""
     commune = db.get_or_404(Commune, commune_id)
     import_kind = _kind(kind)
-    target = _target(import_kind, request.args.get("target", type=int))
+    target = _target(import_kind, request.args.get("target", type=inputs.record_id), commune.id)
     policy.authorize(import_kind.action, target or commune)
     form = UploadForm()
     if form.validate_on_submit():
@@ -62,7 +67,7 @@ def show(batch_id: int) -> str:
     """Show what the file would do, naming every bad row."""
     batch = db.get_or_404(ImportBatch, batch_id)
     kind = _kind(batch.kind)
-    target = _target(kind, batch.target_id)
+    target = _target(kind, batch.target_id, batch.commune_id)
     policy.authorize(kind.action, target or batch)
     preview = services.preview(batch, target) if batch.status != "applied" else None
     return render_template("imports/show.html", batch=batch, kind=kind, preview=preview,
@@ -75,7 +80,7 @@ def apply(batch_id: int) -> Any:
     """Apply every row of a checked file, or none."""
     batch = db.get_or_404(ImportBatch, batch_id)
     kind = _kind(batch.kind)
-    target = _target(kind, batch.target_id)
+    target = _target(kind, batch.target_id, batch.commune_id)
     policy.authorize(kind.action, target or batch)
     try:
         summary = services.apply(batch, target=target, actor=current_user)
@@ -94,13 +99,5 @@ def apply(batch_id: int) -> Any:
 def template(kind: str, fmt: str) -> Response:
     """Download an empty file with the right column headers and an example row."""
     import_kind = _kind(kind)
-    headers = [c.header for c in import_kind.columns]
-    if fmt == "csv":
-        body, mimetype = tabular.write_csv(headers, import_kind.example), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        body = tabular.write_xlsx(headers, import_kind.example, str(import_kind.label))
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        abort(404)
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f"attachment; filename=mau-{kind}.{fmt}"})
+    return spreadsheets.download(fmt, [c.header for c in import_kind.columns], import_kind.example,
+                                 name=f"Mẫu - {import_kind.label}", sheet=str(import_kind.label), dated=False)

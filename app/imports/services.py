@@ -12,6 +12,7 @@ from app.imports.registry import KINDS, ImportKind, Preview
 from app.imports.tabular import read_table
 from app.people.models import Person
 from app.places.models import Commune
+from app.text import clean_text
 
 
 def kind_of(code: str) -> ImportKind:
@@ -24,9 +25,12 @@ def kind_of(code: str) -> ImportKind:
 def upload(kind: ImportKind, commune: Commune, *, filename: str, data: bytes, target: Any = None,
            actor: Person | None) -> tuple[ImportBatch, Preview]:
     """Check a file (nothing is written but the stored upload) and return its preview."""
+    if target is not None and getattr(target, "commune_id", commune.id) != commune.id:
+        raise DomainError(_l("Danh sách này không dành cho xã đã chọn."))
+    filename = clean_text(filename)[:255] or "upload"
     rows = read_table(filename, data, kind.columns)
     preview = kind.check(commune, rows, target)
-    batch = ImportBatch(kind=kind.code, commune_id=commune.id, filename=filename[:255], content=data,
+    batch = ImportBatch(kind=kind.code, commune_id=commune.id, filename=filename, content=data,
                         target_id=getattr(target, "id", None), created_by_id=actor.id if actor else None)
     db.session.add(batch)
     db.session.flush()

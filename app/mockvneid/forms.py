@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import Length, Optional
 
-from app.forms import choices
+from app.forms import CleanForm, choices
 from app.mockvneid.citizens import DEMO_CITIZENS
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(CleanForm):
     """Pick a demo citizen, or type any 12-digit ID number."""
 
     citizen = RadioField(_l("Chọn công dân mẫu"), validate_choice=False,
@@ -22,5 +21,5 @@ class ApproveForm(FlaskForm):
                              render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
-class ConfirmLogoutForm(FlaskForm):
+class ConfirmLogoutForm(CleanForm):
     """Confirm ending the session at the provider."""

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import MultiCheckboxField, OptionalIntegerField, choices
+from app.forms import CleanForm, MultiCheckboxField, OptionalIntegerField, choices
 from app.people.audiences import LABELS, STORED
 from app.people.consents import METHODS, PURPOSES
 from app.people.sensitive import DISABILITY_KINDS
@@ -14,7 +13,7 @@ from app.people.services import GENDERS
 from app.policy import ROLE_LABELS
 
 
-class PersonForm(FlaskForm):
+class PersonForm(CleanForm):
     """Only what the programme needs (minimal collection): no ID number, no address of one's own."""
 
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(_l("Vui lòng nhập họ và tên.")),
@@ -32,7 +31,7 @@ class PersonForm(FlaskForm):
     tags = MultiCheckboxField(_l("Đối tượng"), choices=choices((a.value, LABELS[a]) for a in STORED))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(CleanForm):
     """Record a consent the person has just given."""
 
     purpose = SelectField(_l("Mục đích"), choices=choices((p.code, p.label) for p in PURPOSES.values()))
@@ -41,13 +40,20 @@ class ConsentForm(FlaskForm):
     note = StringField(_l("Ghi chú (ví dụ: số phiếu, người làm chứng)"), validators=[Optional(), Length(max=255)])
 
 
-class WithdrawForm(FlaskForm):
+def consent_form(*, sensitive: bool) -> ConsentForm:
+    """The consent form, offering sensitive purposes only to those who may see sensitive data."""
+    form = ConsentForm()
+    form.purpose.choices = choices((p.code, p.label) for p in PURPOSES.values() if sensitive or not p.sensitive)
+    return form
+
+
+class WithdrawForm(CleanForm):
     """Withdraw a consent."""
 
     note = StringField(_l("Lý do hoặc ghi chú"), validators=[Optional(), Length(max=255)])
 
 
-class DisabilityForm(FlaskForm):
+class DisabilityForm(CleanForm):
     """Sensitive: kinds of disability and support needs."""
 
     kinds = MultiCheckboxField(_l("Dạng khuyết tật"), choices=choices(DISABILITY_KINDS.items()),
@@ -56,14 +62,14 @@ class DisabilityForm(FlaskForm):
                           validators=[Optional(), Length(max=500)])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(CleanForm):
     """Give a person a role in this commune, or in one village of it."""
 
     role = SelectField(_l("Vai trò"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()))
     village_id = SelectField(_l("Phạm vi"), coerce=int, validators=[Optional()])
 
 
-class HouseholdForm(FlaskForm):
+class HouseholdForm(CleanForm):
     """A household."""
 
     address = StringField(_l("Địa chỉ (số nhà, xóm)"), validators=[DataRequired(_l("Vui lòng nhập địa chỉ.")),
@@ -72,7 +78,7 @@ class HouseholdForm(FlaskForm):
                              validators=[DataRequired(_l("Vui lòng chọn thôn."))])
 
 
-class EraseForm(FlaskForm):
+class EraseForm(CleanForm):
     """Confirm erasing a person's data."""
 
     confirm = HiddenField(default="yes")

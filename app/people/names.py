@@ -4,17 +4,27 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from app.text import clean_text
+
 _PHONE_JUNK = re.compile(r"[\s.\-()]")
 _MOBILE = re.compile(r"^0\d{9}$")
 
 
 def clean_name(raw: str) -> str:
-    """Collapse spaces and compose diacritics (NFC), so the same name is stored one way."""
-    return " ".join(unicodedata.normalize("NFC", raw).split())
+    """Clean a name like any text (NFC, no control or invisible characters, one space between words).
+
+    So look-alikes — the same name typed with a zero-width space, decomposed diacritics (NFD) or other
+    spacing — are stored, and found by the duplicate checks, as one name.
+    """
+    return clean_text(raw)
 
 
 def search_key(text: str) -> str:
-    """Fold a name for searching: lower case, no diacritics, đ as d ("Đỗ Thị Hà" -> "do thi ha")."""
+    """Fold a name for searching: lower case, no diacritics, đ as d ("Đỗ Thị Hà" -> "do thi ha").
+
+    Invisible characters are dropped first, so a look-alike folds to the same key.
+    """
+    text = clean_text(text)
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.lower().split())

@@ -2,22 +2,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import choices
+from app.forms import CleanForm, choices
 from app.places.services import VILLAGE_KINDS
 
 
-class VillageForm(FlaskForm):
+class VillageForm(CleanForm):
     """A village or residential group."""
 
     name = StringField(_l("Tên thôn/tổ dân phố"), validators=[DataRequired(_l("Vui lòng nhập tên.")), Length(max=120)])
     kind = SelectField(_l("Loại"), choices=choices(VILLAGE_KINDS.items()))
 
 
-class VenueForm(FlaskForm):
+class VenueForm(CleanForm):
     """A venue and its accessibility facts."""
 
     name = StringField(_l("Tên địa điểm"), validators=[DataRequired(_l("Vui lòng nhập tên địa điểm.")),
@@ -40,7 +39,7 @@ class VenueForm(FlaskForm):
     active = BooleanField(_l("Đang sử dụng"), default=True)
 
 
-class CommuneForm(FlaskForm):
+class CommuneForm(CleanForm):
     """Add a commune by its official code."""
 
     code = StringField(_l("Mã xã/phường (theo danh mục hành chính)"),

@@ -125,3 +125,19 @@ def test_an_instructor_uploads_an_excel_list_for_their_class(client: FlaskClient
     db.session.commit()
     login(client, other)  # an instructor who does not teach this class
     assert client.get(f"/communes/{commune.id}/imports/enrolments?target={klass.id}").status_code == 403
+
+
+def test_a_list_posted_to_another_communes_address_names_no_one_there(client: FlaskClient, setting) -> None:
+    _commune, klass, hung, _known, _quiet = setting
+    other = factories.commune(factories.COMMUNE_CODES[1])
+    stranger = factories.person(other, name="Phan Thị Kín", village=factories.village(other, "Thôn Nam"))
+    db.session.commit()
+    login(client, hung)
+    data = HEADER + f"Nguyễn Văn Lạ,{stranger.phone},1950,Thôn Nam,Có\n"
+    response = client.post(f"/communes/{other.id}/imports/enrolments?target={klass.id}",
+                           data={"file": (io.BytesIO(data.encode()), "lop.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 404 and "Phan Thị Kín" not in response.get_data(as_text=True)
+    assert _count(Enrolment) == 0
+    with pytest.raises(DomainError, match="không dành cho xã đã chọn"):
+        imports.upload(imports.kind_of("enrolments"), other, filename="lop.csv", data=data.encode(), target=klass,
+                       actor=hung)

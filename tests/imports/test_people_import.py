@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.errors import DomainError
 from app.extensions import db
-from app.imports import services, tabular
+from app.imports import services
 from app.people.models import Household, Person
 from app.policy import Role
 from tests import factories
@@ -159,6 +159,3 @@ def test_export_round_trips_through_the_import(client: FlaskClient, commune) -> 
     _again, preview = services.upload(kind, commune, filename="export.csv", data=csv_body, actor=None)
     assert preview.issues == [] and preview.existing == 4
 
-
-def test_tabular_writes_csv_with_a_bom_for_excel() -> None:
-    assert tabular.write_csv(["Họ và tên"], [["Nguyễn Thị Hương"]]).startswith("\ufeff".encode())
