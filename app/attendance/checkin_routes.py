@@ -20,6 +20,7 @@ from app import policy
 from app.attendance import bp, marks, settings
 from app.attendance import checkin as checkins
 from app.attendance.forms import CheckinForm
+from app.auth import sessions
 from app.classes import enrolment as enrolments
 from app.classes.forms import JoinForm
 from app.classes.models import ClassSession
@@ -28,6 +29,8 @@ from app.extensions import db, limiter, utcnow
 from app.people import services as people
 
 GRANT = "attendance_grant"
+# A learner who scans the room's QR code before signing in keeps the proof through the sign-in.
+sessions.carry_into_sign_in(GRANT)
 
 
 def _secret() -> str:

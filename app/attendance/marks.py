@@ -3,8 +3,9 @@
 Every write carries a client id. A client id already recorded is a no-op, so a batch sent twice (a retry after
 a timeout, a page reloaded with marks still queued) changes nothing. Between two writes for the same learner
 and session, the later one by the device's clock wins; a device clock more than five minutes ahead of the
-server counts as the server's time. Every write is kept in the history, including an older write that
-arrived after a newer one (it is recorded as not applied).
+server, or further behind than any offline queue waits (a clock reset to 1970), counts as the server's
+time: the mark is kept, and the history shows what the device said. Every write is kept in the history,
+including an older write that arrived after a newer one (it is recorded as not applied).
 
 Concurrency: the current-mark rows a batch touches are created if missing (INSERT … ON CONFLICT DO NOTHING)
 and then locked (SELECT … FOR UPDATE on PostgreSQL; on SQLite the insert takes the database's single write
@@ -37,6 +38,7 @@ SOURCES = {"tap": _l("Chạm trên máy"), "everyone": _l("\"Mọi người có 
            "code": _l("Nhập mã"), "paper": _l("Nhập từ tờ ký tên"), "sync": _l("Gửi khi có mạng lại")}
 DEVICE_SOURCES = ("tap", "everyone", "sync")  # what a device may say about its own writes
 CLOCK_AHEAD = dt.timedelta(minutes=5)
+QUEUE_AGE = dt.timedelta(days=30)  # the longest a tablet's offline queue plausibly waits
 MAX_BATCH = 500
 CLIENT_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
@@ -70,8 +72,8 @@ def new_client_id(prefix: str = "srv") -> str:
 
 
 def effective_time(device_time: dt.datetime | None, now: dt.datetime) -> dt.datetime:
-    """Return the time a write is ordered by: the device's, unless missing or far ahead of the server's."""
-    if device_time is None or device_time.tzinfo is None or device_time - now > CLOCK_AHEAD:
+    """Return the time a write is ordered by: the device's, unless missing or implausibly far from the server's."""
+    if device_time is None or device_time.tzinfo is None or not -QUEUE_AGE <= device_time - now <= CLOCK_AHEAD:
         return now
     return device_time
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from app import policy
+from app import inputs, policy
 from app.attendance import (  # noqa: F401  (imported for what they register: routes, panels, demo, data export)
     bp,
     checkin,
@@ -24,7 +24,7 @@ from app.attendance import (  # noqa: F401  (imported for what they register: ro
 )
 from app.attendance.forms import PlainForm
 from app.classes.models import VIETNAM, ClassSession
-from app.errors import DomainError
+from app.errors import DomainError, error_response
 from app.extensions import db, utcnow
 
 SYNC_RETRIES = 3
@@ -82,34 +82,44 @@ def mark(session_id: int) -> Any:
     return redirect(url_for("attendance.roll_call", session_id=session.id, _anchor=anchor))
 
 
-def _writes(payload: Any) -> list[marks.Write]:
-    """Read a device's batch; anything malformed is left out here and reported by client id where possible."""
+DEVICE_YEARS = (1970, 2200)  # a device time outside these years is unreadable, not merely wrong
+
+
+def _item(item: Any, number: int) -> marks.Write:
+    """Read one mark of a batch, or raise DomainError naming it (the JS always sends these fields with these types)."""
+    fields = item if isinstance(item, dict) else {}
+    client_id, enrolment_id, status = fields.get("client_id"), fields.get("enrolment_id"), fields.get("status")
+    source, device_time = fields.get("source", "tap"), fields.get("device_time")
+    if not (isinstance(item, dict) and isinstance(client_id, str) and marks.CLIENT_ID.match(client_id)
+            and type(enrolment_id) is int and 1 <= enrolment_id <= inputs.MAX_ID
+            and isinstance(status, str) and isinstance(source, str)
+            and (device_time is None or isinstance(device_time, str))):
+        raise DomainError(_("Điểm danh thứ %(n)s trong gói gửi lên không hợp lệ; không điểm danh nào được lưu.",
+                         n=number))
+    # An unknown status is refused by the service, by client id, so the device can say so and drop it.
+    return marks.Write(enrolment_id, status, client_id, _device_time(device_time),
+                       source if source in marks.DEVICE_SOURCES else "tap")
+
+
+def _batch(payload: Any) -> tuple[list[marks.Write], str]:
+    """Read a device's batch and its device id, or raise DomainError: a batch is saved whole or not at all."""
     items = payload.get("marks") if isinstance(payload, dict) else None
-    if not isinstance(items, list) or len(items) > marks.MAX_BATCH:
-        abort(400)
-    writes = []
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        client_id = str(item.get("client_id") or "")
-        if not marks.CLIENT_ID.match(client_id):
-            continue
-        try:
-            enrolment_id = int(item.get("enrolment_id"))
-        except (TypeError, ValueError):
-            enrolment_id = 0
-        source = item.get("source") if item.get("source") in marks.DEVICE_SOURCES else "tap"
-        writes.append(marks.Write(enrolment_id, str(item.get("status") or ""), client_id,
-                                  _device_time(item.get("device_time")), source))
-    return writes
+    device = payload.get("device", "") if isinstance(payload, dict) else ""
+    if not isinstance(items, list) or not isinstance(device, str):
+        raise DomainError(_("Gói điểm danh gửi lên không đọc được; không điểm danh nào được lưu."))
+    if len(items) > marks.MAX_BATCH:
+        raise DomainError(_("Mỗi lần gửi được tối đa %(n)s điểm danh.", n=marks.MAX_BATCH))
+    return [_item(item, number) for number, item in enumerate(items, start=1)], device[:40]
 
 
-def _device_time(value: Any) -> dt.datetime | None:
+def _device_time(value: str | None) -> dt.datetime | None:
+    """Read the device's clock; an unreadable or absurd time counts as none (the server's time is used)."""
     try:
-        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+        parsed = dt.datetime.fromisoformat((value or "").replace("Z", "+00:00"))
+        parsed = parsed.astimezone(dt.UTC) if parsed.tzinfo else None
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved into UTC
         return None
-    return parsed.astimezone(dt.UTC) if parsed.tzinfo else None
+    return parsed if parsed and DEVICE_YEARS[0] <= parsed.year < DEVICE_YEARS[1] else None
 
 
 @bp.post("/attendance/sessions/<int:session_id>/marks.json")
@@ -117,9 +127,10 @@ def _device_time(value: Any) -> dt.datetime | None:
 def sync(session_id: int) -> Any:
     """Store a batch of marks from a device's queue; answer which client ids are safely stored, and the marks now."""
     session = _session(session_id)
-    payload = request.get_json(silent=True)
-    writes = _writes(payload)
-    device = str(payload.get("device") or "")[:40]
+    try:
+        writes, device = _batch(request.get_json(silent=True))
+    except DomainError as error:
+        return error_response(400, error.message)
     for attempt in range(SYNC_RETRIES):
         try:
             outcome = marks.record(session, writes, actor=current_user, now=utcnow(), device=device)

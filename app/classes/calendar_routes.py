@@ -147,17 +147,32 @@ def venue_calendar(venue_id: int) -> Any:
                       may_regenerate=policy.can(current_user, "classes.manage", venue))
 
 
+WEEKS_AWAY = dt.timedelta(days=100 * 366)  # how far from today a notice board may look (9999-12-30 has no Sunday)
+
+
+def _week_asked(text: str) -> dt.date:
+    """Return the day asked for in the address, or today (saying so) when it is unreadable or absurdly far."""
+    today = local_today()
+    if not text:
+        return today
+    try:
+        picked = dt.date.fromisoformat(text)
+    except ValueError:
+        picked = None
+    if picked is None or abs(picked - today) > WEEKS_AWAY:
+        flash(_("Ngày trong địa chỉ không hợp lệ (cần dạng năm-tháng-ngày, trong vòng 100 năm); đang hiện tuần này."),
+              "error")
+        return today
+    return picked
+
+
 @bp.get("/venues/<int:venue_id>/week")
 @policy.requires("classes.view")
 def venue_week(venue_id: int) -> str:
     """A week's sessions at a venue, in large type on one A4 page, for the cultural house's notice board."""
     venue = db.get_or_404(Venue, venue_id)
     policy.authorize("classes.view", venue)
-    try:
-        picked = dt.date.fromisoformat(request.args.get("week", ""))
-    except ValueError:
-        picked = local_today()
-    monday = queries.monday_of(picked)
+    monday = queries.monday_of(_week_asked(request.args.get("week", "")))
     return render_template("classes/week.html", venue=venue, monday=monday, sunday=monday + dt.timedelta(days=6),
                            days=queries.venue_week(venue, monday), previous=monday - dt.timedelta(days=7),
                            following=monday + dt.timedelta(days=7))

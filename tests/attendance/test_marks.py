@@ -144,6 +144,19 @@ def test_a_device_clock_a_little_ahead_is_trusted(setting) -> None:
     assert marks.effective_time(None, now) == now
 
 
+def test_a_device_clock_reset_to_the_unix_epoch_keeps_the_mark_at_the_server_time(setting) -> None:
+    _k, session, (huong, binh, _t), hung, _n = setting
+    now = at(session, 5)
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    outcome = marks.record(session, [marks.Write(huong.id, "present", cid(), epoch)], actor=hung, now=now)
+    assert outcome.applied == 1 and status_of(session, huong.id) == "present"  # stored, not dropped as a placeholder
+    change = history(session, huong.id)[0]
+    assert change.device_time.replace(tzinfo=dt.UTC) == epoch and change.effective_time.replace(tzinfo=dt.UTC) == now
+    # A queue that waited offline for days is still ordered by the device's clock.
+    marks.record(session, [marks.Write(binh.id, "late", cid(), now - dt.timedelta(days=3))], actor=hung, now=now)
+    assert history(session, binh.id)[0].effective_time.replace(tzinfo=dt.UTC) == now - dt.timedelta(days=3)
+
+
 # --- what is refused ----------------------------------------------------------------------------
 
 def test_marks_are_refused_with_a_reason_and_the_rest_of_the_batch_is_kept(setting) -> None:

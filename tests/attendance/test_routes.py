@@ -101,11 +101,75 @@ def test_the_sync_endpoint_refuses_what_is_not_a_batch(client: FlaskClient, sett
     login(client, hung)
     url = f"/attendance/sessions/{session.id}/marks.json"
     assert post_json(client, url, {"marks": "all"}).status_code == 400
-    assert post_json(client, url, {"marks": [{}] * (marks.MAX_BATCH + 1)}).status_code == 400
-    junk = [{"client_id": "x", "enrolment_id": huong.id, "status": "present"}, "junk",
-            {"client_id": cid(), "enrolment_id": "abc", "status": "present"}]
-    reply = post_json(client, url, {"marks": junk})
-    assert reply.status_code == 200 and reply.get_json()["stored"] == [] and count(AttendanceChange) == 0
+    reply = post_json(client, url, {"marks": [{}] * (marks.MAX_BATCH + 1)})
+    assert reply.status_code == 400 and "tối đa 500 điểm danh" in reply.get_json()["message"]
+
+
+def _good(enrolment_id: int) -> dict[str, object]:
+    return {"client_id": cid(), "enrolment_id": enrolment_id, "status": "present", "device_time": utcnow().isoformat()}
+
+
+@pytest.mark.parametrize("bad", [
+    "junk", [], None, {"client_id": "x", "status": "present"}, {"client_id": "short", "enrolment_id": 1},
+    {"enrolment_id": "abc"}, {"enrolment_id": 2**63}, {"enrolment_id": 10**30}, {"enrolment_id": -1},
+    {"enrolment_id": 1.5}, {"enrolment_id": True}, {"enrolment_id": None}, {"status": 5}, {"status": None},
+    {"status": ["present"]}, {"source": 1}, {"device_time": 1700000000}, {"device_time": {"at": "now"}},
+    {"client_id": 12345678}])
+def test_a_malformed_mark_refuses_the_whole_batch_with_a_message_and_saves_nothing(
+        client: FlaskClient, setting, bad: object) -> None:
+    _c, _k, session, (huong, binh, _t), hung = setting
+    login(client, hung)
+    item = {**_good(binh.id), **bad} if isinstance(bad, dict) and bad.keys() - {"client_id"} else bad
+    if isinstance(bad, dict) and set(bad) == {"client_id"}:
+        item = {**_good(binh.id), **bad}
+    reply = post_json(client, f"/attendance/sessions/{session.id}/marks.json", {"marks": [_good(huong.id), item]})
+    assert reply.status_code == 400 and reply.is_json
+    assert "Điểm danh thứ 2 trong gói gửi lên không hợp lệ" in reply.get_json()["message"]
+    assert count(AttendanceChange) == 0 and count(AttendanceMark) == 0
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'"marks"', b"null", b'{"marks": {"a": 1}}',
+                                  b'{"device": 7, "marks": []}', b"[" * 5000, b'{"marks": [1e400]}'])
+def test_a_body_that_is_not_a_batch_is_refused_with_a_message(client: FlaskClient, setting, body: bytes) -> None:
+    _c, _k, session, _l, hung = setting
+    login(client, hung)
+    reply = client.post(f"/attendance/sessions/{session.id}/marks.json", data=body, content_type="application/json")
+    assert reply.status_code == 400 and reply.get_json()["message"]
+    assert count(AttendanceChange) == 0
+
+
+def test_nul_in_a_mark_is_refused_before_anything_is_saved(client: FlaskClient, setting) -> None:
+    _c, _k, session, (huong, *_), hung = setting
+    login(client, hung)
+    for bad in ({"status": "present\x00"}, {"source": "tap\x00"}, {"device_time": "2026\x00"}):
+        body = {"marks": [{**_good(huong.id), **bad}]}  # JSON carries NUL as \u0000
+        reply = post_json(client, f"/attendance/sessions/{session.id}/marks.json", body)
+        assert reply.status_code == 400 and "ký tự không hợp lệ" in reply.get_json()["message"], bad
+    reply = post_json(client, f"/attendance/sessions/{session.id}/marks.json", {"device": "a\x00", "marks": []})
+    assert reply.status_code == 400
+    assert count(AttendanceChange) == 0
+
+
+@pytest.mark.parametrize("device_time", ["1970-01-01T00:00:00Z", "1970-01-01T00:00:00.000Z",
+                                         "1971-06-01T08:00:00+07:00", "2199-01-01T00:00:00Z",
+                                         "9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00", "yesterday", "",
+                                         None])
+def test_a_mark_with_an_implausible_device_clock_is_kept_at_the_servers_time(
+        client: FlaskClient, setting, device_time: str | None) -> None:
+    _c, _k, session, (huong, *_), hung = setting
+    login(client, hung)
+    sent = {**_good(huong.id), "device_time": device_time}
+    before = utcnow()
+    reply = post_json(client, f"/attendance/sessions/{session.id}/marks.json", {"marks": [sent]}).get_json()
+    assert reply["stored"] == [sent["client_id"]] and reply["marks"] == {str(huong.id): "present"}
+    mark = db.session.scalar(select(AttendanceMark).where(AttendanceMark.enrolment_id == huong.id))
+    assert mark is not None and mark.status == "present"  # acknowledged and kept, not dropped
+    assert before - dt.timedelta(seconds=5) <= mark.effective_time.replace(tzinfo=dt.UTC) <= utcnow()
+    change = db.session.scalar(select(AttendanceChange))
+    if device_time and device_time.startswith(("1970", "1971", "2199")):  # what the device said stays in the history
+        assert change.device_time is not None and change.device_time != change.effective_time
+        history = client.get(f"/attendance/sessions/{session.id}/history").get_data(as_text=True)
+        assert "máy báo" in history and device_time[:4] in history
 
 
 def test_taps_and_everyone_present_work_without_the_script(client: FlaskClient, setting) -> None:

@@ -231,6 +231,25 @@ def test_the_notice_board_sheet_shows_a_week_at_a_venue_in_large_print(client: F
     assert "Lớp điện thoại thông minh – thôn Đông" in html and "08:00–10:00" in html and 'style="' not in html
 
 
+@pytest.mark.parametrize("value", [str(2**31), str(2**63), str(10**30), "-5", "abc"])
+def test_filters_with_an_id_no_row_can_have_are_ignored(client: FlaskClient, world, value: str) -> None:
+    commune = world["commune"]
+    login(client, world["lan"])
+    page = client.get(f"/communes/{commune.id}/classes?village={value}&module={value}")
+    assert page.status_code == 200 and "Lớp điện thoại thông minh – thôn Đông" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("week", ["9999-12-30", "0001-01-01", "2999-01-01", "abc", "2026-02-30", "2026-13-01"])
+def test_a_week_that_cannot_be_shown_falls_back_to_this_week_with_a_message(client: FlaskClient, world,
+                                                                           week: str) -> None:
+    login(client, world["hung"])
+    reply = client.get(f"/venues/{world['hall'].id}/week?week={week}")
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 200 and "Ngày trong địa chỉ không hợp lệ" in html
+    monday = services.local_today() - dt.timedelta(days=services.local_today().weekday())
+    assert f"week={(monday + dt.timedelta(days=7)).isoformat()}" in html
+
+
 def test_staff_create_copy_and_replace_a_calendar_address(client: FlaskClient, world) -> None:
     klass = world["class"]
     login(client, world["hung"])
