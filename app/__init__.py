@@ -11,6 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as app_config
+from app import inputs
 from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, oauth, render_migration_type
 
 
@@ -55,6 +56,7 @@ _OVERRIDE_ENV = {
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
+    from app import counters  # noqa: F401  (the database:// storage for rate limits, and its table)
     from app.home import locale
 
     db.init_app(app)
@@ -75,6 +77,7 @@ FEATURES = (
 
 def register_blueprints(app: Flask) -> None:
     """Register each feature's blueprint, once its routes are loaded."""
+    inputs.install_converters(app)  # before any rule compiles
     for name in FEATURES:
         importlib.import_module(f"app.{name}.routes")
         app.register_blueprint(importlib.import_module(f"app.{name}").bp)

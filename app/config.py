@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 SECRET_FILE = "secret_key"
 DATA_KEY_FILE = "data_key"
@@ -16,6 +17,24 @@ def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+# Hosts the app answers to when TRUSTED_HOSTS is not set (`make run`, tests); PUBLIC_BASE_URL's host is added.
+DEFAULT_TRUSTED_HOSTS = ("localhost", "127.0.0.1")
+
+
+def _hosts(value: str | None) -> list[str] | None:
+    hosts = [h.strip().lower() for h in (value or "").split(",") if h.strip()]
+    return hosts or None
+
+
+def trusted_hosts(configured: list[str] | tuple[str, ...] | None, public_base_url: str | None) -> list[str]:
+    """The Host names requests may carry: TRUSTED_HOSTS (else localhost and 127.0.0.1) plus PUBLIC_BASE_URL's host."""
+    hosts = list(configured or DEFAULT_TRUSTED_HOSTS)
+    public = urlsplit(public_base_url).hostname if public_base_url else None
+    if public and public not in hosts:
+        hosts.append(public)
+    return hosts
 
 
 def normalise_database_url(url: str) -> str:
@@ -56,7 +75,8 @@ def from_env(instance_path: Path, env: Mapping[str, str] | None = None) -> dict[
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Without Redis, counters live in the database (app/counters.py), shared by every process.
+        "RATELIMIT_STORAGE_URI": redis_url or "database://",
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LOCALE", "vi"),
@@ -74,7 +94,13 @@ def from_env(instance_path: Path, env: Mapping[str, str] | None = None) -> dict[
         "CERTIFICATES_DIR": env.get("CERTIFICATES_DIR")
         or str(Path(__file__).resolve().parent.parent / "certificates"),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/") or None,
+        # Comma-separated Host names (".example.vn" takes subdomains too); requests for any other host get 400,
+        # so a forged Host header can never end up in a link. Completed by `trusted_hosts` at start-up.
+        "TRUSTED_HOSTS": _hosts(env.get("TRUSTED_HOSTS")),
         "CONSENT_POLICY_VERSION": env.get("CONSENT_POLICY_VERSION", "2026-01"),
+        # Signed-in sessions end after this long unused: staff, and learners (on their own phone).
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES") or 8 * 60),
+        "LEARNER_SESSION_IDLE_MINUTES": int(env.get("LEARNER_SESSION_IDLE_MINUTES") or 7 * 24 * 60),
         **vneid_settings(env),
     }
 

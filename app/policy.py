@@ -55,6 +55,9 @@ class Scope:
 
     commune_id: int | None
     village_id: int | None = None
+    # Residents and households belong to a village even when it is not recorded: a role held for one
+    # village reaches only that village's residents, never those of another or of none.
+    resident: bool = False
 
 
 class Scoped(Protocol):
@@ -133,7 +136,8 @@ def roles_in(user: Any, scope: Scope) -> set[Role]:
         if a.commune_id != scope.commune_id:
             continue
         # A village-scoped role reaches its own village and commune-wide things, not other villages.
-        if a.village_id is None or scope.village_id is None or a.village_id == scope.village_id:
+        if a.village_id is None or a.village_id == scope.village_id or (
+                scope.village_id is None and not scope.resident):
             held.add(Role(a.role))
     return held
 
@@ -167,6 +171,21 @@ def commune_ids(user: Any, action: str) -> set[int] | None:
     rule = RULES[action]
     allowed = rule.roles | rule.assigned
     return {a.commune_id for a in _assignments(user) if Role(a.role) in allowed and a.commune_id}
+
+
+def village_ids(user: Any, action: str, commune_id: int) -> set[int] | None:
+    """Return the villages of the commune where the user may take the action, or None for all of it."""
+    if is_admin(user):
+        return None
+    rule = RULES[action]
+    villages: set[int] = set()
+    for a in _assignments(user):
+        if a.commune_id != commune_id or Role(a.role) not in rule.roles | rule.assigned:
+            continue
+        if a.village_id is None:
+            return None
+        villages.add(a.village_id)
+    return villages
 
 
 def authorize(action: str, target: Scoped | None = None) -> None:
@@ -206,3 +225,40 @@ def can_grant(user: Any, role: Role, scope: Scope) -> bool:
     if is_admin(user):
         return True
     return role in GRANTABLE_BY_OFFICER and Role.OFFICER in roles_in(user, scope)
+
+
+# --- rank: nobody acts on someone of equal or higher rank -------------------------------------
+
+# Learners (and people with no role) rank lowest; the commune's volunteers and organisers next;
+# the commune officer above them; administrators above everyone.
+RANKS: dict[Role, int] = {
+    Role.LEARNER: 0,
+    Role.INSTRUCTOR: 1, Role.AMBASSADOR: 1, Role.TEAM_MEMBER: 1, Role.YOUTH_ORGANISER: 1,
+    Role.OFFICER: 2,
+    Role.ADMIN: 3,
+}
+
+
+def rank_of(person: Any) -> int:
+    """Return the highest rank the person holds anywhere."""
+    return max((RANKS[Role(a.role)] for a in _assignments(person)), default=0)
+
+
+def rank_in(user: Any, scope: Scope) -> int:
+    """Return the highest rank the user holds over things in the scope (-1 when signed out)."""
+    if not getattr(user, "is_authenticated", False):
+        return -1
+    if is_admin(user):
+        return RANKS[Role.ADMIN]
+    return max((RANKS[role] for role in roles_in(user, scope)), default=0)
+
+
+def outranks(user: Any, person: Scoped) -> bool:
+    """Tell whether the user ranks above the person where the person lives (so may act on them)."""
+    return rank_in(user, person.access_scope) > rank_of(person)
+
+
+def authorize_over(person: Scoped) -> None:
+    """Stop the request with 403 unless the current user outranks the person they act on."""
+    if not outranks(current_user, person):
+        abort(403)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app import create_app
 from app.config import TEST_OVERRIDES
@@ -117,10 +117,20 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+def session_user_id(application: Flask, person_id: int) -> str:
+    """Return what a signed-in session stores for the person: their id and account's session version."""
+    from app.auth.models import Account
+
+    with application.app_context():
+        version = db.session.scalar(select(Account.session_version).where(Account.person_id == person_id))
+    return f"{person_id}.{version or 0}"
+
+
 def login(client: FlaskClient, person: Any) -> FlaskClient:
     """Sign a person in on a test client (their account must be active)."""
+    user_id = session_user_id(client.application, person.id)
     with client.session_transaction() as session:
-        session["_user_id"] = str(person.id)
+        session["_user_id"] = user_id
         session["_fresh"] = True
     return client
 

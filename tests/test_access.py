@@ -15,7 +15,7 @@ from app.imports import services as imports
 from app.people import services as people
 from app.policy import PUBLIC, Role
 from tests import factories
-from tests.conftest import wipe
+from tests.conftest import session_user_id, wipe
 
 ANON, LEARNER, INSTRUCTOR, AMBASSADOR, TEAM, OFFICER, YOUTH, ADMIN, OUTSIDER = (
     "anonymous", "learner", "instructor", "ambassador", "team_member", "officer", "youth_organiser", "admin",
@@ -43,6 +43,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "auth.logout": EVERYONE,
     "auth.account": SIGNED_IN,
     "auth.credentials": _(OFFICER, INSTRUCTOR, ADMIN),
+    "auth.unlock": _(OFFICER, INSTRUCTOR, ADMIN),
     "auth.vouch": _(OFFICER, INSTRUCTOR, ADMIN),
     "auth.vneid_login": EVERYONE,
     "auth.vneid_callback": EVERYONE,
@@ -121,6 +122,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "certificates.verify_json": EVERYONE,
     "certificates.jwks": EVERYONE,
     "certificates.issuer": EVERYONE,
+    "certificates.status_list": EVERYONE,
     # Classes: "instructor" is assigned to the world's class; ambassadors and team members are not.
     "classes.index": STAFF,
     "classes.export": _(OFFICER, YOUTH, ADMIN),
@@ -430,7 +432,7 @@ def test_route_answers_each_role_as_the_matrix_says(app: Flask, endpoint: str) -
         client = app.test_client()
         if role != ANON:
             with client.session_transaction() as session:
-                session["_user_id"] = str(world.users[role])
+                session["_user_id"] = session_user_id(app, world.users[role])
         url = _url(rule, world) if endpoint != "static" else "/static/app.css"
         response = client.get(url, headers=headers) if method == "GET" else client.post(url, data={}, headers=headers)
         response.close()

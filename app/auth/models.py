@@ -29,14 +29,25 @@ class Account(db.Model):
     vouched_at: Mapped[datetime | None]
     # Bumped to end every session of the account: sign-out, a new secret, a lost role, erasure.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
-    # Wrong secrets in a row (sign-in and kiosk PIN alike), and how many times that locked the account;
-    # kept in the database so every process sees the same count.
-    failed_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
-    lockouts: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[datetime | None]
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id], back_populates="account")
     vouched_by: Mapped[Person | None] = relationship(foreign_keys=[vouched_by_id])
+
+
+class SignInGuard(db.Model):
+    """Wrong secrets in a row for one account (sign-in and kiosk PIN alike) or one unknown phone number.
+
+    Kept in the database so every process counts the same failures; keyed by account when the phone is
+    known and by a keyed hash of the phone when it is not, so a lock looks the same either way.
+    """
+
+    __tablename__ = "sign_in_guards"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    lockouts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class VneidIdentity(db.Model):

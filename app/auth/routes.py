@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_time
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -16,61 +17,66 @@ from app.auth import (  # noqa: F401  (routes in both; demo step; data-export se
     identity,
     personal,
     services,
+    sessions,
     vneid,
     vneid_routes,
 )
-from app.auth.forms import CredentialsForm, LoginForm, VouchForm
+from app.auth.forms import AccountCredentialsForm, CredentialsForm, LoginForm, UnlockForm, VouchForm
 from app.errors import DomainError, show_on_form
-from app.extensions import db, limiter, login_manager
-from app.people import names
+from app.extensions import db, login_manager
 from app.people.models import Person
 from app.safe_redirect import is_local
 
-KEPT_ON_LOGOUT = ("lang", "text_size")
-
 
 @login_manager.user_loader
-def load_user(user_id: str) -> Person | None:
-    """Load the signed-in person, their account and roles for each request, in one query."""
-    if not user_id.isdigit():
+def load_user(session_id: str) -> Person | None:
+    """Load the signed-in person, their account and roles in one query; None when the session is stale.
+
+    The session names the account's session version ("12.3"): a sign-out, a new secret, a lost role
+    or erasure bumps the version, and every session carrying the old one ends here.
+    """
+    person_id, _dot, version = session_id.partition(".")
+    if not (person_id.isdigit() and version.isdigit()) or len(person_id) > 18:
         return None
-    return db.session.scalar(select(Person).where(Person.id == int(user_id))
-                             .options(joinedload(Person.account), joinedload(Person.role_assignments)))
+    person = db.session.scalar(select(Person).where(Person.id == int(person_id))
+                               .options(joinedload(Person.account), joinedload(Person.role_assignments)))
+    if person is None or not person.is_active:
+        return None
+    return person if person.account.session_version == int(version) else None  # type: ignore[union-attr]
 
 
-def _login_phone_key() -> str:
-    # Count failures per account: at a cultural house everyone shares one network address.
-    try:
-        return "login:" + (names.normalise_phone(request.form.get("phone")) or "-")
-    except ValueError:
-        return "login:invalid"
+@bp.before_app_request
+def expire_idle_session() -> None:
+    """Sign out a session left unused longer than the idle time."""
+    sessions.expire_idle()
 
 
-def _login_failed(_response: Any) -> bool:
-    return bool(g.get("login_failed"))
+def _refused(outcome: services.SignIn) -> str:
+    if outcome.locked_until is not None:
+        return _("Đã nhập sai nhiều lần nên tạm khóa đăng nhập đến %(time)s. Vui lòng thử lại sau, "
+                 "hoặc nhờ người hướng dẫn hay cán bộ xã mở khóa.", time=format_time(outcome.locked_until, "HH:mm"))
+    return _("Số điện thoại hoặc mật khẩu/mã PIN không đúng. Vui lòng thử lại.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @policy.public
-@limiter.limit(lambda: current_app.config.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
-               key_func=_login_phone_key, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config.get("LOGIN_LIMIT_PER_ADDRESS", "100 per 15 minutes"),
-               methods=["POST"], deduct_when=_login_failed)
 def login() -> Any:
     """Sign in with a phone number and a password or 6-digit PIN."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        person = services.authenticate(form.phone.data or "", form.secret.data or "")
-        if person is None:
-            g.login_failed = True
-            current_app.logger.info("failed sign-in for %s", _login_phone_key())
-            flash(_("Số điện thoại hoặc mật khẩu/mã PIN không đúng. Vui lòng thử lại."), "error")
-        else:
-            services.record_login(person)
+        # Wrong secrets are counted per account in the database (never per address: a cultural house
+        # shares one), so the lock holds across every process.
+        outcome = services.authenticate(form.phone.data or "", form.secret.data or "")
+        if outcome.person is None:
             db.session.commit()
-            login_user(person)
+            current_app.logger.info("failed sign-in%s", " (locked)" if outcome.locked_until else "")
+            flash(_refused(outcome), "error")
+        else:
+            services.record_login(outcome.person)
+            db.session.commit()
+            sessions.start_session(outcome.person)
             target = request.args.get("next")
             return redirect(target if is_local(target) else url_for("home.index"))
     return render_template("auth/login.html", form=form)
@@ -81,10 +87,11 @@ def login() -> Any:
 def logout() -> Any:
     """Sign out and forget everything about this session except display preferences; end the VNeID session too."""
     provider = session.get(vneid_routes.PROVIDER)
-    kept = {key: session[key] for key in KEPT_ON_LOGOUT if key in session}
-    logout_user()
-    session.clear()
-    session.update(kept)
+    if current_user.is_authenticated:
+        # Ends this account's sessions everywhere: a copied cookie no longer works after sign-out.
+        services.end_sessions(current_user)
+        db.session.commit()
+    sessions.end_session()
     flash(_("Bạn đã đăng xuất."), "success")
     end_session = vneid.end_session_url(provider) if provider else None
     if end_session:
@@ -97,36 +104,70 @@ def logout() -> Any:
 @bp.route("/account", methods=["GET", "POST"])
 @policy.requires("account.manage")
 def account() -> Any:
-    """Let a signed-in person change their own password or PIN."""
-    form = CredentialsForm()
-    if form.validate_on_submit() and _save_credentials(form, current_user):
-        flash(_("Đã lưu."), "success")
+    """Let a signed-in person change their own password or PIN, giving the current one first."""
+    person: Person = current_user._get_current_object()  # type: ignore[attr-defined]
+    has_secret = person.account is not None and bool(person.account.password_hash or person.account.pin_hash)
+    form = AccountCredentialsForm()
+    if form.validate_on_submit() and _current_secret_ok(form, person, has_secret) \
+            and _save_credentials(form, person):
+        sessions.start_session(person)  # this session goes on under the new version; the others end
+        flash(_("Đã lưu. Các thiết bị khác đang đăng nhập tài khoản này đã được đăng xuất."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, person=current_user)
+    return render_template("auth/account.html", form=form, person=person, has_secret=has_secret)
+
+
+def _current_secret_ok(form: AccountCredentialsForm, person: Person, has_secret: bool) -> bool:
+    if not has_secret:  # e.g. signed in with VNeID and never had a PIN: the sign-in itself proved who they are
+        return True
+    outcome = services.check_own_secret(person, form.current.data or "")
+    db.session.commit()  # a wrong current secret counts, as a wrong sign-in does
+    if outcome.person is None:
+        form.current.errors.append(_refused(outcome) if outcome.locked_until
+                                   else _("Mật khẩu hoặc mã PIN hiện tại không đúng."))
+        return False
+    return True
 
 
 @bp.route("/people/<int:person_id>/credentials", methods=["GET", "POST"])
 @policy.requires("people.credentials")
 def credentials(person_id: int) -> Any:
-    """Let an officer or instructor set a learner's PIN or password."""
+    """Let staff set the PIN or password of someone of lower rank (instructors: learners' PINs only)."""
     person = db.get_or_404(Person, person_id)
     policy.authorize("people.credentials", person)
-    if policy.is_admin(person) and not policy.is_admin(current_user):
-        policy.authorize("places.admin")
+    policy.authorize_over(person)
+    pin_only = policy.rank_in(current_user, person.access_scope) < policy.RANKS[policy.Role.OFFICER]
     form = CredentialsForm()
+    if pin_only:
+        del form.password
     if form.validate_on_submit() and _save_credentials(form, person):
         flash(_("Đã lưu thông tin đăng nhập cho %(name)s.", name=person.full_name), "success")
         return redirect(url_for("people.show", person_id=person.id))
-    return render_template("auth/credentials.html", form=form, person=person)
+    locked = services.is_locked(person)
+    return render_template("auth/credentials.html", form=form, person=person, locked=locked)
+
+
+@bp.post("/people/<int:person_id>/unlock")
+@policy.requires("people.credentials")
+def unlock(person_id: int) -> Any:
+    """Lift the lock that wrong PINs or passwords put on someone's sign-in (staff have checked who they are)."""
+    person = db.get_or_404(Person, person_id)
+    policy.authorize("people.credentials", person)
+    policy.authorize_over(person)
+    if UnlockForm().validate_on_submit():
+        services.unlock(person, actor=current_user)
+        db.session.commit()
+        flash(_("Đã mở khóa đăng nhập cho %(name)s.", name=person.full_name), "success")
+    return redirect(url_for("auth.credentials", person_id=person.id))
 
 
 def _save_credentials(form: CredentialsForm, person: Person) -> bool:
-    if not form.password.data and not form.pin.data:
+    password = getattr(form, "password", None)
+    if not (password is not None and password.data) and not form.pin.data:
         form.pin.errors.append(_("Nhập mật khẩu mới hoặc mã PIN mới."))
         return False
     try:
-        if form.password.data:
-            services.set_password(person, form.password.data, actor=current_user)
+        if password is not None and password.data:
+            services.set_password(person, password.data, actor=current_user)
         if form.pin.data:
             services.set_pin(person, form.pin.data, actor=current_user)
     except DomainError as error:
@@ -143,6 +184,7 @@ def vouch(person_id: int) -> Any:
     """Let an instructor create the account of someone without a smartphone or VNeID, and vouch for them."""
     person = db.get_or_404(Person, person_id)
     policy.authorize("people.vouch", person)
+    policy.authorize_over(person)
     form = VouchForm()
     if form.validate_on_submit():
         try:

@@ -7,11 +7,11 @@ from typing import Any
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 
 from app import policy
-from app.auth import bp, identity, vneid
+from app.auth import bp, identity, sessions, vneid
 from app.auth.forms import MatchForm, NewLearnerForm
 from app.auth.identity import VerifiedIdentity
 from app.errors import DomainError, show_on_form
@@ -69,8 +69,7 @@ def _refused(error: vneid.VneidError) -> tuple[str, int]:
 
 
 def _log_in(person: Person, provider: str | None, target: str | None) -> Any:
-    session.pop(PENDING, None)
-    login_user(person)
+    sessions.start_session(person)  # a fresh session: nothing from before the login carries over
     if provider:
         session[PROVIDER] = provider
     current_app.logger.info("VNeID login for person %s", person.id)
@@ -164,8 +163,6 @@ def _place(value: str) -> tuple[Commune | None, Village | None]:
 @bp.route("/auth/vneid/confirm", methods=["GET", "POST"])
 @policy.public
 @limiter.limit(lambda: current_app.config["VNEID_MATCH_LIMIT"], key_func=_match_key, methods=["POST"],
-               deduct_when=_match_failed, exempt_when=_not_matching)
-@limiter.limit(lambda: current_app.config.get("LOGIN_LIMIT_PER_ADDRESS", "100 per 15 minutes"), methods=["POST"],
                deduct_when=_match_failed, exempt_when=_not_matching)
 def vneid_confirm() -> Any:
     """First VNeID login: find one's record (phone and birth year) or become a new learner."""

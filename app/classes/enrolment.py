@@ -134,7 +134,8 @@ def enrol(klass: Class, person: Person, *, source: str, actor: Person | None = N
     if klass.status not in allowed_statuses:
         raise DomainError(_l("Lớp \"%(title)s\" không nhận ghi danh lúc này.", title=klass.title))
     if person.commune_id != klass.commune_id or person.erased_at is not None:
-        raise DomainError(_l("%(name)s không thuộc xã của lớp này.", name=person.full_name))
+        # Never name someone of another commune to the staff of this one.
+        raise DomainError(_l("Người này không thuộc xã của lớp này."))
     _ensure_consent(person, consent_method, actor, str(SOURCES[source]))
     capacity = lock_class(klass)
     row = db.session.scalar(select(Enrolment).where(Enrolment.class_id == klass.id, Enrolment.person_id == person.id)

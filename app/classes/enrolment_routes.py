@@ -80,7 +80,10 @@ def enrol_person(class_id: int) -> Any:
     klass = db.get_or_404(Class, class_id)
     policy.authorize("classes.teach", klass)
     form = EnrolForm()
-    person = db.session.get(Person, int(form.person_id.data)) if (form.person_id.data or "").isdigit() else None
+    person_id = form.person_id.data or ""
+    person = db.session.get(Person, int(person_id)) if person_id.isdigit() and len(person_id) < 10 else None
+    if person is not None and (person.commune_id != klass.commune_id or person.erased_at is not None):
+        person = None  # someone of another commune is "not found": nothing about them is shown here
     if not form.validate_on_submit() or person is None:
         flash(_("Không tìm thấy người cần ghi danh; hãy tìm lại."), "error")
         return redirect(url_for("classes.roster", class_id=klass.id))

@@ -2,18 +2,23 @@
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, request, session, url_for
+from flask import Flask, Response, current_app, has_request_context, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from app import policy
+from app import config, inputs, policy
 from app.home import nav
 
 TEXT_SIZES = ("1", "2", "3")
+
+HSTS = "max-age=31536000"  # a year; subdomains are left to whoever runs them
+# Endpoints that stand for another site (the bundled mock of the VNeID provider): their links keep the
+# request's (trusted) host, as a real provider's would, rather than PUBLIC_BASE_URL.
+OWN_HOST_ENDPOINTS = ("mockvneid.",)
 
 # No inline script or style anywhere: pages pass data to scripts through data- attributes.
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -70,9 +75,41 @@ def menu() -> list[dict[str, Any]]:
     return entries
 
 
+def use_public_base_url(app: Flask) -> None:
+    """Make every absolute URL (url_for with _external=True) start with PUBLIC_BASE_URL when it is set.
+
+    Links in QR codes, credentials, calendars, e-mails and redirect URIs then never depend on the Host
+    header a client sent; without PUBLIC_BASE_URL the host is one of TRUSTED_HOSTS (others get 400).
+    """
+    build = app.url_for
+
+    @wraps(build)
+    def url_for_public(endpoint: str, *, _external: bool | None = None, **values: Any) -> str:
+        base = app.config.get("PUBLIC_BASE_URL")
+        # Outside a request (CLI, jobs) Flask builds from SERVER_NAME as usual.
+        if base and _external and has_request_context() and not endpoint.startswith(OWN_HOST_ENDPOINTS):
+            values.pop("_scheme", None)
+            return base.rstrip("/") + build(endpoint, _external=False, **values)
+        return build(endpoint, _external=_external, **values)
+
+    app.url_for = url_for_public  # type: ignore[method-assign]
+    app.jinja_env.globals["url_for"] = url_for_public  # templates took the original when the env was made
+
+
+def _in_kiosk_mode() -> bool:
+    from app.kiosk.routes import COOKIE  # the kiosk marks the tablet with a cookie, a learner's session with a flag
+
+    return bool(session.get("kiosk") or request.cookies.get(COOKIE))
+
+
 def register(app: Flask) -> None:
     """Install headers and template helpers."""
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
+    # Flask answers 400 to a Host outside this list before any view runs (see errors.untrusted_host).
+    app.config["TRUSTED_HOSTS"] = config.trusted_hosts(app.config.get("TRUSTED_HOSTS"),
+                                                       app.config.get("PUBLIC_BASE_URL"))
+    use_public_base_url(app)
+    inputs.register(app)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -81,8 +118,14 @@ def register(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "geolocation=(), microphone=(), camera=(self)")
-        if current_user and getattr(current_user, "is_authenticated", False):
-            # Shared tablets: nothing personal stays in the browser's cache or back button.
+        if app.config.get("SESSION_COOKIE_SECURE"):  # served over HTTPS: browsers must never fall back to HTTP
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if _in_kiosk_mode() and request.endpoint != "static":
+            # A shared tablet keeps nothing in its cache or back button, whatever the view asked for
+            # (static files are public and content-hashed, so they stay cacheable).
+            response.headers["Cache-Control"] = "no-store"
+        elif current_user and getattr(current_user, "is_authenticated", False):
+            # Nothing personal stays in the browser's cache or back button.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask_babel import format_time
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from app import policy
+from app.auth import services as auth
+from app.auth import sessions
 from app.classes.models import Class
 from app.errors import DomainError
-from app.extensions import db, limiter
+from app.extensions import db
 from app.kiosk import bp, services
 from app.people.models import Person
 
 COOKIE = "hvs_kiosk"
-KEPT = ("lang", "text_size")  # the tablet's display settings, not the learner's
 
 
 def current_kiosk() -> services.Kiosk | None:
@@ -25,11 +27,12 @@ def current_kiosk() -> services.Kiosk | None:
     return g.kiosk
 
 
-def _end_learner_session() -> None:
-    kept = {key: session[key] for key in KEPT if key in session}
-    logout_user()
-    session.clear()
-    session.update(kept)
+def _end_learner_session(*, everywhere: bool = False) -> None:
+    if everywhere and current_user.is_authenticated:
+        # "Xong" is the learner's sign-out: a cookie copied from the shared tablet dies with it.
+        auth.end_sessions(current_user)
+        db.session.commit()
+    sessions.end_session()  # the tablet's display settings stay, nothing of the learner's
 
 
 @bp.app_context_processor
@@ -82,18 +85,8 @@ def home() -> Any:
     return render_template("kiosk/home.html", klass=klass, learners=learners)
 
 
-def _pin_key() -> str:
-    return f"kiosk-pin:{request.view_args.get('person_id') if request.view_args else '-'}"
-
-
-def _pin_failed(_response: Any) -> bool:
-    return bool(g.get("pin_failed"))
-
-
 @bp.route("/kiosk/learners/<int:person_id>", methods=["GET", "POST"])
 @policy.public
-@limiter.limit(lambda: current_app.config.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"), key_func=_pin_key,
-               methods=["POST"], deduct_when=_pin_failed)
 def pin(person_id: int) -> Any:
     """Enter the PIN on a big number pad."""
     kiosk = current_kiosk()
@@ -105,13 +98,18 @@ def pin(person_id: int) -> Any:
         flash(str(error.message), "error")
         return redirect(url_for("kiosk.home"))
     if request.method == "POST":
-        if services.check_pin(person, request.form.get("pin", "")):
-            _end_learner_session()
-            login_user(person)
+        # Wrong PINs count against the same lock as signing in with a phone number.
+        outcome = auth.check_pin(person, request.form.get("pin", ""))
+        db.session.commit()
+        if outcome.person is not None:
+            sessions.start_session(outcome.person)
             session["kiosk"] = True
             return redirect(url_for("kiosk.me"))
-        g.pin_failed = True
-        flash(_("Mã PIN chưa đúng. Bạn thử lại, hoặc nhờ người hướng dẫn giúp."), "error")
+        if outcome.locked_until is not None:
+            flash(_("Bạn đã nhập sai nhiều lần. Hãy đợi đến %(time)s, hoặc nhờ người hướng dẫn mở khóa.",
+                    time=format_time(outcome.locked_until, "HH:mm")), "error")
+        else:
+            flash(_("Mã PIN chưa đúng. Bạn thử lại, hoặc nhờ người hướng dẫn giúp."), "error")
     has_pin = person.account is not None and bool(person.account.pin_hash)
     return render_template("kiosk/pin.html", person=person, has_pin=has_pin)
 
@@ -143,7 +141,7 @@ def me() -> Any:
 @policy.public
 def done() -> Response:
     """Finish: sign the learner out and return to the class list, leaving nothing of them on screen."""
-    _end_learner_session()
+    _end_learner_session(everywhere=True)
     return redirect(url_for("kiosk.home") if current_kiosk() else url_for("home.index"))
 
 

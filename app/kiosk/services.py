@@ -11,9 +11,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from markupsafe import Markup
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
-from app.auth.models import Account
 from app.classes import services as classes
 from app.classes.models import Class, Enrolment
 from app.errors import DomainError
@@ -69,14 +67,6 @@ def learner_of(kiosk: Kiosk, person_id: int) -> Person:
     if enrolled is None:
         raise DomainError(_l("Người này không có trong danh sách lớp."))
     return enrolled.person
-
-
-def check_pin(person: Person, pin: str) -> bool:
-    """Tell whether the PIN is the learner's (and their account is usable)."""
-    account: Account | None = person.account
-    if account is None or not account.active or not account.pin_hash or not person.is_active:
-        return False
-    return check_password_hash(account.pin_hash, (pin or "").strip())
 
 
 def card_token(person: Person, secret: str) -> str:

@@ -34,7 +34,7 @@ class Household(db.Model):
 
     @property
     def access_scope(self) -> Scope:
-        return Scope(self.commune_id, self.village_id)
+        return Scope(self.commune_id, self.village_id, resident=True)
 
     def __str__(self) -> str:
         return self.address
@@ -88,11 +88,18 @@ class Person(UserMixin, db.Model):
 
     @property
     def access_scope(self) -> Scope:
-        return Scope(self.commune_id, self.village_id)
+        return Scope(self.commune_id, self.village_id, resident=True)
 
     @property
     def owner_id(self) -> int:
         return self.id
+
+    def get_id(self) -> str:
+        """Name the signed-in account in the session: its id and session version ("12.3").
+
+        Bumping the account's session version ends every session that carries the old one.
+        """
+        return f"{self.id}.{self.account.session_version if self.account else 0}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login: only people with a working account sign in

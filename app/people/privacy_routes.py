@@ -12,7 +12,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import choices
 from app.people import bp, services
-from app.people.forms import ConsentForm, DisabilityForm, RoleForm, WithdrawForm
+from app.people.forms import DisabilityForm, RoleForm, WithdrawForm, consent_form
 from app.people.models import Consent, Person, RoleAssignment
 from app.places.models import Village
 
@@ -23,7 +23,8 @@ def add_consent(person_id: int) -> Any:
     """Record a consent the person has given."""
     person = db.get_or_404(Person, person_id)
     policy.authorize("people.consent", person)
-    form = ConsentForm()
+    sensitive = person.id == current_user.id or policy.can(current_user, "people.sensitive", person)
+    form = consent_form(sensitive=sensitive)
     if form.validate_on_submit():
         try:
             services.record_consent(person, purpose=form.purpose.data, method=form.method.data,
@@ -46,6 +47,8 @@ def withdraw_consent(consent_id: int) -> Any:
     """Withdraw a consent; data kept only under it is deleted."""
     consent = db.get_or_404(Consent, consent_id)
     policy.authorize("people.consent", consent)
+    if services.PURPOSES[consent.purpose].sensitive and consent.person_id != current_user.id:
+        policy.authorize("people.sensitive", consent)
     form = WithdrawForm()
     if form.validate_on_submit():
         services.withdraw_consent(consent, by=current_user, note=form.note.data or "")
@@ -86,6 +89,7 @@ def grant_role(person_id: int) -> Any:
     """Give a person a role in their commune or one of its villages."""
     person = db.get_or_404(Person, person_id)
     policy.authorize("people.roles", person.commune)
+    policy.authorize_over(person)
     form = RoleForm()
     form.village_id.choices = choices([(0, "")] + [(v.id, v.name) for v in person.commune.villages])
     if form.validate_on_submit():
@@ -115,6 +119,8 @@ def revoke_role(assignment_id: int) -> Any:
     scope = assignment.access_scope
     if not policy.can_grant(current_user, policy.Role(assignment.role), scope):
         policy.authorize("places.admin")
+    if assignment.person_id != current_user.id:
+        policy.authorize_over(assignment.person)
     if assignment.person_id == current_user.id and assignment.role in (policy.Role.OFFICER, policy.Role.ADMIN):
         flash(_("Bạn không thể tự bỏ vai trò quản lý của mình."), "error")
     else:

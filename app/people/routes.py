@@ -1,39 +1,51 @@
 """People and households of a commune: find, add, correct, see one's own data, erase."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import policy
+from app import inputs, policy, spreadsheets
 from app.errors import DomainError, show_on_form
 from app.extensions import db
 from app.forms import choices
-from app.imports import tabular
 from app.people import bp, importer, names, privacy_routes, services  # noqa: F401  (routes live in both)
-from app.people.forms import ConsentForm, EraseForm, HouseholdForm, PersonForm, RoleForm, WithdrawForm
+from app.people.forms import EraseForm, HouseholdForm, PersonForm, RoleForm, WithdrawForm, consent_form
 from app.people.models import Household, Person
 from app.places.models import Commune, Village
 
 PAGE_SIZE = 30
 
 
-def _place_choices(form: PersonForm, commune: Commune) -> None:
-    form.village_id.choices = choices([(0, _("— Chưa rõ —"))] + [(v.id, v.name) for v in commune.villages])
-    households = db.session.scalars(select(Household).where(Household.commune_id == commune.id)
-                                    .order_by(Household.address).limit(500)).all()
+def _page_number() -> int:
+    return request.args.get("page", 1, type=inputs.page_number)
+
+
+def _place_choices(form: PersonForm, commune: Commune, villages: set[int] | None) -> None:
+    """Offer the commune's villages and households — only their own village's to a village-scoped member."""
+    unknown = [(0, _("— Chưa rõ —"))] if villages is None else []
+    form.village_id.choices = choices(unknown + [(v.id, v.name) for v in commune.villages
+                                                 if villages is None or v.id in villages])
+    stmt = select(Household).where(Household.commune_id == commune.id)
+    if villages is not None:
+        stmt = stmt.where(Household.village_id.in_(villages))
+    households = db.session.scalars(stmt.order_by(Household.address).limit(500)).all()
     form.household_id.choices = choices([(0, _("— Không ghi —"))] + [(h.id, f"{h.address} ({h.village.name})")
                                                                        for h in households])
 
 
-def _person_values(form: PersonForm, commune: Commune) -> dict[str, Any]:
+def _person_values(form: PersonForm, commune: Commune, villages: set[int] | None) -> dict[str, Any]:
     village = db.session.get(Village, form.village_id.data) if form.village_id.data else None
     household = db.session.get(Household, form.household_id.data) if form.household_id.data else None
     if household is not None and household.commune_id != commune.id:
+        household = None
+    if villages is not None and (village is None or village.id not in villages):
+        raise DomainError(_l("Bạn chỉ thêm và sửa được người dân của thôn mình."), field="village_id")
+    if household is not None and villages is not None and household.village_id not in villages:
         household = None
     return {"full_name": form.full_name.data or "", "birth_year": form.birth_year.data, "village": village,
             "phone": form.phone.data, "gender": form.gender.data or None, "tags": form.tags.data or [],
@@ -47,8 +59,10 @@ def index(commune_id: int) -> str:
     commune = db.get_or_404(Commune, commune_id)
     policy.authorize("people.search", commune)
     query = request.args.get("q", "")
-    village_id = request.args.get("village", type=int)
-    page = db.paginate(services.search(commune.id, query, village_id), per_page=PAGE_SIZE, error_out=False)
+    village_id = request.args.get("village", type=inputs.record_id)
+    villages = policy.village_ids(current_user, "people.search", commune.id)
+    page = db.paginate(services.search(commune.id, query, village_id, villages=villages), per_page=PAGE_SIZE,
+                       page=_page_number(), error_out=False)
     return render_template("people/index.html", commune=commune, page=page, q=query, village_id=village_id)
 
 
@@ -58,12 +72,13 @@ def new(commune_id: int) -> Any:
     """Add a person to a commune."""
     commune = db.get_or_404(Commune, commune_id)
     policy.authorize("people.create", commune)
+    villages = policy.village_ids(current_user, "people.create", commune.id)
     form = PersonForm()
-    _place_choices(form, commune)
+    _place_choices(form, commune, villages)
     if form.validate_on_submit():
         try:
             person = services.create_person(commune=commune, created_by=current_user,
-                                            **_person_values(form, commune))
+                                            **_person_values(form, commune, villages))
         except DomainError as error:
             db.session.rollback()
             show_on_form(form, error, "full_name")
@@ -81,6 +96,8 @@ def show(person_id: int) -> str:
     """Show a person's record: details, consents, roles and sign-in."""
     person = db.get_or_404(Person, person_id)
     policy.authorize("people.view", person)
+    # Disability is sensitive: only officers (and the person) learn that a record or its consent exists.
+    sensitive = _sees_sensitive(person)
     disability: tuple[list[str], str] | None = None
     if person.disability is not None and policy.can(current_user, "people.sensitive", person):
         disability = services.read_disability(person, actor=current_user,
@@ -89,8 +106,17 @@ def show(person_id: int) -> str:
     role_form = RoleForm()
     role_form.village_id.choices = choices([(0, _("Cả xã"))] + [(v.id, v.name) for v in person.commune.villages])
     return render_template("people/show.html", person=person, disability=disability,
-                           consent_form=ConsentForm(), withdraw_form=WithdrawForm(), role_form=role_form,
+                           audiences=services.visible_audiences(person, sensitive=sensitive),
+                           consents=services.visible_consents(person, sensitive=sensitive),
+                           outranked=policy.outranks(current_user, person),
+                           sensitive=sensitive,
+                           consent_form=consent_form(sensitive=sensitive), withdraw_form=WithdrawForm(),
+                           role_form=role_form,
                            erase_form=EraseForm())
+
+
+def _sees_sensitive(person: Person) -> bool:
+    return person.id == current_user.id or policy.can(current_user, "people.sensitive", person)
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
@@ -99,16 +125,19 @@ def edit(person_id: int) -> Any:
     """Correct a person's record."""
     person = db.get_or_404(Person, person_id)
     policy.authorize("people.manage", person)
+    if person.id != current_user.id:  # correcting one's own record is everyone's right
+        policy.authorize_over(person)
     form = PersonForm(obj=person)
     if not form.is_submitted():
         # The model's own attributes (tag rows, nullable ids) are not what the fields hold.
         form.tags.data = [t.tag for t in person.tags]
         form.village_id.data, form.household_id.data = person.village_id or 0, person.household_id or 0
         form.gender.data = person.gender or ""
-    _place_choices(form, person.commune)
+    villages = policy.village_ids(current_user, "people.manage", person.commune_id)
+    _place_choices(form, person.commune, villages)
     if form.validate_on_submit():
         try:
-            services.update_person(person, actor=current_user, **_person_values(form, person.commune))
+            services.update_person(person, actor=current_user, **_person_values(form, person.commune, villages))
         except DomainError as error:
             db.session.rollback()
             show_on_form(form, error, "full_name")
@@ -127,7 +156,7 @@ def personal_data(person_id: int) -> Any:
     policy.authorize("people.view", person)
     services.audit(current_user, person, "data.access")
     db.session.commit()
-    response = jsonify(services.personal_data(person))
+    response = jsonify(services.personal_data(person, sensitive=_sees_sensitive(person)))
     response.headers["Content-Disposition"] = f"attachment; filename=du-lieu-ca-nhan-{person.id}.json"
     return response
 
@@ -138,6 +167,7 @@ def erase(person_id: int) -> Any:
     """Erase a person's identifying data at their request."""
     person = db.get_or_404(Person, person_id)
     policy.authorize("people.manage", person)
+    policy.authorize_over(person)
     if EraseForm().validate_on_submit():
         services.erase_person(person, actor=current_user)
         db.session.commit()
@@ -151,18 +181,12 @@ def export(commune_id: int, fmt: str) -> Response:
     """Download the commune's people list as Excel or CSV (the same columns the import reads)."""
     commune = db.get_or_404(Commune, commune_id)
     policy.authorize("people.export", commune)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in spreadsheets.FORMATS:
         abort(404)
     headers, rows = importer.export_rows(commune)
     services.audit(current_user, None, "people.export", f"commune={commune.id}")
     db.session.commit()
-    stem = f"nguoi-dan-{names.search_key(commune.name).replace(' ', '-')}-{date.today().isoformat()}"
-    if fmt == "csv":
-        body, mimetype = tabular.write_csv(headers, rows), "text/csv; charset=utf-8"
-    else:
-        body = tabular.write_xlsx(headers, rows, _("Người dân"))
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={stem}.{fmt}"})
+    return spreadsheets.download(fmt, headers, rows, name=f"Người dân - {commune.name}", sheet=_("Người dân"))
 
 
 # --- households ------------------------------------------------------------------------------
@@ -175,7 +199,9 @@ def households(commune_id: int) -> str:
     policy.authorize("households.manage", commune)
     stmt = select(Household).where(Household.commune_id == commune.id).order_by(Household.village_id,
                                                                                  Household.address)
-    page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
+    if (villages := policy.village_ids(current_user, "households.manage", commune.id)) is not None:
+        stmt = stmt.where(Household.village_id.in_(villages))
+    page = db.paginate(stmt, per_page=PAGE_SIZE, page=_page_number(), error_out=False)
     return render_template("people/households.html", commune=commune, page=page)
 
 
@@ -185,11 +211,12 @@ def new_household(commune_id: int) -> Any:
     """Add a household."""
     commune = db.get_or_404(Commune, commune_id)
     policy.authorize("households.manage", commune)
+    villages = policy.village_ids(current_user, "households.manage", commune.id)
     form = HouseholdForm()
-    form.village_id.choices = choices((v.id, v.name) for v in commune.villages)
+    form.village_id.choices = choices((v.id, v.name) for v in commune.villages if villages is None or v.id in villages)
     if form.validate_on_submit():
         village = db.session.get(Village, form.village_id.data)
-        if village is None or village.commune_id != commune.id:
+        if village is None or village.commune_id != commune.id or (villages is not None and village.id not in villages):
             form.village_id.errors = [_("Thôn/tổ dân phố không thuộc xã này.")]
         else:
             try:

@@ -127,6 +127,13 @@ def parse_tag_labels(text: str) -> list[str]:
     return tags
 
 
+def end_sessions(person: Person) -> None:
+    """End every session of the person's account, on every device (the next request finds it stale)."""
+    if person.account is not None:
+        person.account.session_version += 1
+        db.session.flush()
+
+
 # --- consent -------------------------------------------------------------------------------
 
 def active_consent(person: Person, purpose: str) -> Consent | None:
@@ -222,18 +229,25 @@ def grant_role(person: Person, role: Role, *, commune: Commune | None, village: 
 
 
 def revoke_role(assignment: RoleAssignment, *, actor: Person | None) -> None:
-    """Take a role away."""
+    """Take a role away; the person's sessions end, so the role's powers go at once everywhere."""
     person = assignment.person
     person.role_assignments.remove(assignment)
     db.session.flush()
+    end_sessions(person)
     audit(actor, person, "role.revoke", assignment.role)
 
 
 # --- finding people ------------------------------------------------------------------------
 
-def search(commune_id: int, query: str = "", village_id: int | None = None) -> Select[tuple[Person]]:
-    """Build a query for people in a commune whose name (without diacritics) or phone matches."""
+def search(commune_id: int, query: str = "", village_id: int | None = None, *,
+           villages: Iterable[int] | None = None) -> Select[tuple[Person]]:
+    """Build a query for people in a commune whose name (without diacritics) or phone matches.
+
+    `villages` limits the search to those villages (for someone whose role covers only their own).
+    """
     stmt = select(Person).where(Person.commune_id == commune_id, Person.erased_at.is_(None))
+    if villages is not None:
+        stmt = stmt.where(Person.village_id.in_(list(villages)))
     if village_id:
         stmt = stmt.where(Person.village_id == village_id)
     query = query.strip()
@@ -249,9 +263,23 @@ def search(commune_id: int, query: str = "", village_id: int | None = None) -> S
 
 # --- data-subject rights ---------------------------------------------------------------------
 
-def personal_data(person: Person) -> dict[str, Any]:
-    """Everything held about a person, as they may ask to see it (right of access)."""
-    return {
+def visible_audiences(person: Person, *, sensitive: bool) -> list[Audience]:
+    """The person's audiences as a viewer may see them: "disabled" only for those allowed sensitive data."""
+    return sorted(a for a in person.audiences if sensitive or a != Audience.DISABLED)
+
+
+def visible_consents(person: Person, *, sensitive: bool) -> list[Consent]:
+    """The person's consents as a viewer may see them: even the disability consent reveals a record."""
+    return [c for c in person.consents if sensitive or not PURPOSES[c.purpose].sensitive]
+
+
+def personal_data(person: Person, *, sensitive: bool = True) -> dict[str, Any]:
+    """Everything held about a person, as they may ask to see it (right of access).
+
+    Without `sensitive` (staff other than officers helping them), whether a disability record exists
+    is left out, as it is on the person's page.
+    """
+    data = {
         "full_name": person.full_name,
         "phone": person.phone,
         "birth_year": person.birth_year,
@@ -259,16 +287,18 @@ def personal_data(person: Person) -> dict[str, Any]:
         "commune": person.commune.full_name,
         "village": person.village.name if person.village else None,
         "household": person.household.address if person.household else None,
-        "audiences": sorted(a.value for a in person.audiences),
+        "audiences": [a.value for a in visible_audiences(person, sensitive=sensitive)],
         "roles": [{"role": r.role, "commune_id": r.commune_id, "village_id": r.village_id}
                   for r in person.role_assignments],
         "consents": [{"purpose": c.purpose, "method": c.method, "given_at": c.given_at.isoformat(),
                       "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
-                     for c in person.consents],
-        "has_disability_record": person.disability is not None,
+                     for c in visible_consents(person, sensitive=sensitive)],
         "created_at": person.created_at.isoformat(),
         **rights.sections(person),
     }
+    if sensitive:
+        data["has_disability_record"] = person.disability is not None
+    return data
 
 
 def erase_person(person: Person, *, actor: Person | None) -> None:
@@ -282,6 +312,7 @@ def erase_person(person: Person, *, actor: Person | None) -> None:
     person.household_id = None
     person.tags = []
     person.role_assignments.clear()
+    end_sessions(person)
     person.account = None  # delete-orphan: the credentials go too
     person.erased_at = utcnow()
     db.session.flush()

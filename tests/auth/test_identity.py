@@ -165,7 +165,7 @@ def test_withdrawing_vneid_consent_unlinks_but_keeps_the_account(ctx: Flask) -> 
     people.withdraw_consent(people.active_consent(person, "vneid"), by=person)
     db.session.commit()
     assert identity.identity_of(person) is None and identity.sign_in(verified(), policy_version="test") is None
-    assert services.authenticate(person.phone, factories.PIN) is person
+    assert services.authenticate(person.phone, factories.PIN).person is person
 
 
 # --- instructor-vouched accounts ----------------------------------------------------------------
@@ -177,7 +177,7 @@ def test_instructor_vouches_for_someone_without_vneid(ctx: Flask) -> None:
     identity.vouch(learner, voucher=instructor, pin="975310", key=KEY, policy_version="test")
     account = learner.account
     assert account.vouched_by_id == instructor.id and account.vouched_at is not None and account.active
-    assert services.authenticate(learner.phone, "975310") is learner
+    assert services.authenticate(learner.phone, "975310").person is learner
     assert identity.identity_of(learner) is None
 
 
@@ -213,7 +213,7 @@ def test_vouching_with_a_citizen_id_needs_consent_and_links_on_first_login(ctx: 
     assert identity.sign_in(verified(name="Kiều Văn Phúc", level=1), policy_version="test") is learner
     assert noted.linked_at is not None and noted.assurance_level == 1
     assert learner.account.vouched_by_id == instructor.id
-    assert services.authenticate(learner.phone, "975310") is learner
+    assert services.authenticate(learner.phone, "975310").person is learner
 
 
 def test_a_citizen_id_is_noted_for_one_person_only(ctx: Flask) -> None:

@@ -201,3 +201,19 @@ def test_two_people_taking_the_last_seat_at_once_do_not_both_get_it(app: Flask, 
         statuses = sorted(db.session.scalars(select(Enrolment.status).where(Enrolment.class_id == ids["class"])))
         assert statuses == ["enrolled", "enrolled", "waitlisted"]
         db.session.remove()
+
+
+def test_enrolling_someone_of_another_commune_names_nobody(setting, client) -> None:
+    _commune, _v, hung, klass = setting
+    stranger = factories.person(factories.commune("20767"), name="Kiều Thị Xa Lạ")
+    db.session.commit()
+    from tests.conftest import login
+
+    login(client, hung)
+    response = client.post(f"/classes/{klass.id}/enrol", data={"person_id": str(stranger.id), "consent": "y"},
+                           follow_redirects=True)
+    assert "Xa Lạ" not in response.get_data(as_text=True)
+    assert db.session.scalar(select(Enrolment).where(Enrolment.person_id == stranger.id)) is None
+    with pytest.raises(DomainError) as refused:
+        enrolments.enrol(klass, stranger, source="staff", actor=hung)
+    assert "Xa Lạ" not in str(refused.value.message)

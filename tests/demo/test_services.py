@@ -23,9 +23,9 @@ def test_demo_has_a_commune_with_villages_venues_and_every_role(ctx: Flask) -> N
 def test_each_demo_account_signs_in_with_the_documented_secret(ctx: Flask) -> None:
     demo.load()
     for account in demo.STAFF:
-        assert auth.authenticate(account.phone, demo.STAFF_PASSWORD) is not None, account.full_name
+        assert auth.authenticate(account.phone, demo.STAFF_PASSWORD).person is not None, account.full_name
     for account in demo.LEARNERS[:3]:
-        assert auth.authenticate(account.phone, demo.LEARNER_PIN) is not None, account.full_name
+        assert auth.authenticate(account.phone, demo.LEARNER_PIN).person is not None, account.full_name
 
 
 def test_generated_learners_come_with_households_and_consent(ctx: Flask) -> None:
