@@ -101,6 +101,8 @@ def from_env(instance_path: Path, env: Mapping[str, str] | None = None) -> dict[
         # Signed-in sessions end after this long unused: staff, and learners (on their own phone).
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES") or 8 * 60),
         "LEARNER_SESSION_IDLE_MINUTES": int(env.get("LEARNER_SESSION_IDLE_MINUTES") or 7 * 24 * 60),
+        # Uploads: rows an imported CSV/XLSX may hold (app/imports/tabular.py checks an XLSX's size first).
+        "IMPORT_MAX_ROWS": int(env.get("IMPORT_MAX_ROWS") or 20_000),
         **vneid_settings(env),
     }
 
