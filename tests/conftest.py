@@ -202,6 +202,17 @@ def tablet(browser: Any, live_server: str, app: Flask) -> Iterator[Any]:
 
 
 @pytest.fixture
+def axe_scan(browser: Any, live_server: str, app: Flask) -> Any:
+    """Scan pages with axe in Vietnamese and English at 390×844 and 800×1280 (see tests/axe.py)."""
+    from tests import axe
+
+    def scan(paths: list[str], sign_in: Any = None, prepare: Any = None) -> list[str]:
+        return axe.scan(browser, live_server, list(paths), sign_in=sign_in, prepare=prepare)
+
+    return scan
+
+
+@pytest.fixture
 def phone(browser: Any, live_server: str, app: Flask) -> Iterator[Any]:
     """A fresh phone-sized page (390×844), Vietnamese, on the live server."""
     context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=live_server, is_mobile=True,
