@@ -103,6 +103,10 @@ def from_env(instance_path: Path, env: Mapping[str, str] | None = None) -> dict[
         "LEARNER_SESSION_IDLE_MINUTES": int(env.get("LEARNER_SESSION_IDLE_MINUTES") or 7 * 24 * 60),
         # Uploads: rows an imported CSV/XLSX may hold (app/imports/tabular.py checks an XLSX's size first).
         "IMPORT_MAX_ROWS": int(env.get("IMPORT_MAX_ROWS") or 20_000),
+        # Shared tablets sign a learner out after this long without a touch (a commune's officer may change them):
+        # on a lesson or quiz question, and on every other page.
+        "KIOSK_IDLE_LESSON_SECONDS": int(env.get("KIOSK_IDLE_LESSON_SECONDS") or 300),
+        "KIOSK_IDLE_SECONDS": int(env.get("KIOSK_IDLE_SECONDS") or 120),
         **vneid_settings(env),
     }
 

@@ -6,7 +6,9 @@ For features built on top (certificates, reports):
 - `AttendanceChange` keeps every write, applied or not, with who, the device's time, the server's time,
   the device's client id (unique: a replayed client id changes nothing) and old -> new status.
 - The share of sessions a learner attended is `app.attendance.reports.share_attended(klass, person)`
-  (or `class_learners(klass)` for everyone): attended / sessions that count for them.
+  (or `class_learners(klass)` for everyone): attended / sessions marked among those that count for them;
+  sessions nobody has marked yet are `Rate.unmarked`, never absences.
+- Learners with two or more recorded absences in active classes: `reports.absent_twice(commune_id | class_ids)`.
 """
 from __future__ import annotations
 

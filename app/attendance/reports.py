@@ -3,16 +3,19 @@
 What counts: scheduled sessions that have started (cancelled ones never count) and enrolled learners
 (not waiting, not withdrawn). A session counts for a learner from the day they enrolled (Vietnam date), or
 whenever they have a mark for it, so a walk-in who joined in week 3 is not counted absent for weeks 1 and 2.
-Present and late are attended; excused is shown but not attended; no mark at all is "not marked".
-"The share of sessions attended" is attended / sessions that count.
+Present and late are attended; excused is shown but not attended; no mark at all is "not marked yet", which
+is never an absence: it is shown on its own and left out of the rate until someone marks it.
+"The share of sessions attended" is attended / sessions marked (of those that count).
 
-The absentee list: learners of active classes whose most recent sessions, N or more in a row, were missed
-(absent or not marked). Attending, or an excused absence, ends the run. Window functions, so it runs on
-SQLite (3.25+) and PostgreSQL alike.
+The absentee list: learners of active classes whose most recent marked sessions, N or more in a row, were
+marked absent. Attending, or an excused absence, ends the run; a session not marked yet is skipped (it neither
+counts nor ends the run). Window functions, so it runs on SQLite (3.25+) and PostgreSQL alike.
+`absent_twice` is the short list for the staff home: learners with two or more recorded absences.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,13 +66,19 @@ class Rate:
         return self.present + self.late
 
     @property
+    def marked(self) -> int:
+        """Sessions that count and have a mark: the base of the rate."""
+        return self.present + self.late + self.absent + self.excused
+
+    @property
     def unmarked(self) -> int:
-        return self.held - self.present - self.late - self.absent - self.excused
+        """Sessions that count but nobody has marked yet: not an absence."""
+        return self.held - self.marked
 
     @property
     def share(self) -> float | None:
-        """Attended / sessions that count; None before any session counts."""
-        return self.attended / self.held if self.held else None
+        """Attended / sessions marked; None before any session that counts is marked."""
+        return self.attended / self.marked if self.marked else None
 
     @property
     def percent(self) -> str:
@@ -220,12 +229,13 @@ def absentees(commune_id: int, streak: int, *, as_of: dt.datetime | None = None,
     """Return learners of active classes who missed at least `streak` of their latest sessions in a row."""
     where = [Class.commune_id == commune_id, Class.status.in_(ACTIVE_CLASS_STATUSES)]
     slots = _slots(as_of or local_now(), *where)
-    missed = or_(slots.c.status.is_(None), slots.c.status == "absent")
-    # 0 while walking back from the latest session through missed ones; the first attended/excused makes it 1+.
-    breaks = func.sum(case((missed, 0), else_=1)).over(
+    # 0 while walking back from the latest marked session through absences; the first attended/excused makes it 1+.
+    # Sessions not marked yet are left out: they are not absences, and they do not end a run either.
+    breaks = func.sum(case((slots.c.status == "absent", 0), else_=1)).over(
         partition_by=slots.c.enrolment_id,
         order_by=(slots.c.date.desc(), slots.c.start_time.desc(), slots.c.session_id.desc()), rows=(None, 0))
-    ranked = select(slots.c.enrolment_id, slots.c.date, breaks.label("breaks")).subquery()
+    ranked = (select(slots.c.enrolment_id, slots.c.date, breaks.label("breaks"))
+              .where(slots.c.status.is_not(None)).subquery())
     run = (select(ranked.c.enrolment_id, func.count().label("missed"), func.min(ranked.c.date).label("since"))
            .where(ranked.c.breaks == 0).group_by(ranked.c.enrolment_id).having(func.count() >= streak).subquery())
     last = (select(slots.c.enrolment_id, func.max(slots.c.date).label("last_attended"))
@@ -238,6 +248,47 @@ def absentees(commune_id: int, streak: int, *, as_of: dt.datetime | None = None,
     if village_ids is not None:
         stmt = stmt.where(Person.village_id.in_(village_ids))
     return [Absentee(row.Person, row.Class, int(row.missed), _as_date(row.since), _as_date(row.last_attended))
+            for row in db.session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class AbsentTwice:
+    """A learner of an active class with recorded absences (sessions marked absent, not sessions left unmarked)."""
+
+    person: Person
+    klass: Class
+    absences: int
+    last_absent: dt.date
+
+
+def absent_twice(commune_id: int | None = None, *, class_ids: Iterable[int] | None = None, at_least: int = 2,
+                 village_ids: set[int] | None = None, as_of: dt.datetime | None = None,
+                 limit: int | None = None) -> list[AbsentTwice]:
+    """Return learners of open or running classes marked absent at least `at_least` times, most absences first.
+
+    Give a commune, or class ids (or both); `village_ids` keeps learners living in those villages (a village team).
+    Counts sessions that count for the learner (held, not cancelled, since they enrolled), in one query.
+    """
+    where: list[Any] = [Class.status.in_(ACTIVE_CLASS_STATUSES)]
+    if commune_id is not None:
+        where.append(Class.commune_id == commune_id)
+    if class_ids is not None:
+        where.append(Enrolment.class_id.in_(list(class_ids)))
+    if commune_id is None and class_ids is None:
+        raise ValueError("absent_twice needs a commune or class ids")
+    slots = _slots(as_of or local_now(), *where)
+    tally = (select(slots.c.enrolment_id, func.count().label("absences"), func.max(slots.c.date).label("last_absent"))
+             .where(slots.c.status == "absent").group_by(slots.c.enrolment_id)
+             .having(func.count() >= at_least).subquery())
+    stmt = (select(Person, Class, tally.c.absences, tally.c.last_absent).select_from(tally)
+            .join(Enrolment, Enrolment.id == tally.c.enrolment_id).join(Person, Person.id == Enrolment.person_id)
+            .join(Class, Class.id == Enrolment.class_id)
+            .order_by(tally.c.absences.desc(), tally.c.last_absent.desc(), Person.name_search, Person.id, Class.id))
+    if village_ids is not None:
+        stmt = stmt.where(Person.village_id.in_(village_ids))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [AbsentTwice(row.Person, row.Class, int(row.absences), _as_date(row.last_absent))
             for row in db.session.execute(stmt)]
 
 

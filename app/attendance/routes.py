@@ -17,10 +17,12 @@ from app.attendance import (  # noqa: F401  (imported for what they register: ro
     dashboard,
     demo,
     marks,
+    panels,
     personal,
     report_routes,
     settings,
     sheet,
+    walkins,
 )
 from app.attendance.forms import PlainForm
 from app.classes.models import VIETNAM, ClassSession
@@ -49,9 +51,14 @@ def roll_call(session_id: int) -> str:
     session = _session(session_id)
     now = utcnow()
     rules = settings.settings_for(session.class_.commune_id)
-    return render_template("attendance/roll_call.html", session=session, klass=session.class_, **_rows(session),
+    rows = _rows(session)
+    # A walk-in just enrolled from this page (classes.walk_in sends the instructor back here): confirm it here.
+    added_id = request.args.get("added", "")
+    added = next((e for e in rows["enrolments"] if str(e.id) == added_id and e.id in rows["marks"]), None)
+    return render_template("attendance/roll_call.html", session=session, klass=session.class_, **rows,
                            statuses=marks.STATUSES, form=PlainForm(), server_time=int(now.timestamp() * 1000),
-                           today=now.astimezone(VIETNAM).date(),
+                           today=now.astimezone(VIETNAM).date(), added=added,
+                           takes_arrivals=walkins.takes_arrivals(session, now),
                            checkin_state=checkin.window_state(session, now, rules["late_window_minutes"]))
 
 
@@ -143,7 +150,12 @@ def sync(session_id: int) -> Any:
             db.session.rollback()
             if attempt == SYNC_RETRIES - 1 or (isinstance(error, DBAPIError) and not _retryable(error)):
                 raise
-    return jsonify(stored=outcome.stored, failed=outcome.failed, server_time=utcnow().isoformat(), marks=now_marked)
+    answer = {"stored": outcome.stored, "failed": outcome.failed, "server_time": utcnow().isoformat(),
+              "marks": now_marked}
+    if outcome.failed and not outcome.stored:
+        # Nothing was saved: say so with a 4xx and the reason, so no client takes it for a success or retries it.
+        return jsonify(error=422, message=outcome.failed[0]["message"], **answer), 422
+    return jsonify(**answer)
 
 
 def _retryable(error: DBAPIError) -> bool:

@@ -18,6 +18,7 @@ IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
 IMAGE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}
 SKILL_LIKE = re.compile(r"^\d+\.\d+$")
 CODE = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)*$")
+LIST_ITEM = re.compile(r"^( *)(?:[-*+]|\d+[.)])\s")
 
 
 @dataclass
@@ -130,6 +131,22 @@ class _Reader:
                     self.problem(path, where, _("Không tìm thấy ảnh %(src)s (ảnh phải nằm trong thư mục images/ "
                                                 "của học phần).", src=src))
 
+    def nested_lists(self, path: Path, body: str, first_line: int) -> None:
+        # The lesson renderer (Python-Markdown) nests a list only under 4 spaces; with fewer, the items
+        # run into their parent's text as "- …" dashes.
+        in_list, fenced = False, False
+        for offset, line in enumerate(body.splitlines()):
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            if fenced or not line.strip():
+                continue
+            item = LIST_ITEM.match(line)
+            if item and in_list and 0 < len(item.group(1)) < 4:
+                self.problem(path, first_line + offset, _("Danh sách con phải thụt vào 4 dấu cách (dòng này thụt "
+                                                          "%(n)s), nếu không sẽ hiện thành gạch đầu dòng liền chữ.",
+                                                          n=len(item.group(1))))
+            in_list = bool(item) or (in_list and line.startswith(" "))
+
     def module(self, folder: Path) -> Module | None:
         meta_path = folder / "module.yaml"
         if not meta_path.is_file():
@@ -201,6 +218,7 @@ class _Reader:
             skills = self.skills(path, line_of(front, "skills"), front.get("skills"), module.skills)
             body_line = head.count("\n") + 4
             self.images(path, body, body_line, module.folder, path.parent)
+            self.nested_lists(path, body, body_line)
             slug = re.sub(r"^\d+-", "", path.stem)
             module.lessons.append(Lesson(slug, position, title_vi, text(front.get("title"), "en"),
                                          minutes if isinstance(minutes, int) else 0, skills, body.strip() + "\n"))

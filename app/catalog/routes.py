@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from app import policy
-from app.catalog import bp, services
+from app.catalog import bp, progress, services
 from app.extensions import db
 from app.people.audiences import LABELS, Audience
 
@@ -42,9 +42,10 @@ def module(code: str) -> str:
     """Show a module: what it teaches, its lessons with progress, and its practical tasks."""
     found = services.module_by_code(code) or abort(404)
     version = found.current
-    done = services.read_slugs(current_user.id, [found.id])[found.id] if current_user.is_authenticated else set()
+    mine = progress.module_progress(current_user.id, [found]).get(found.id) if current_user.is_authenticated else None
+    done = set(mine.read_slugs) if mine else set()
     framework = version.framework_version
-    return render_template("catalog/module.html", module=found, version=version, done=done,
+    return render_template("catalog/module.html", module=found, version=version, done=done, mine=mine,
                            progress=services.progress(version, done), lang=_lang(),
                            skills=framework.skill_titles(_lang()))
 
@@ -77,6 +78,12 @@ def lesson_done(code: str, slug: str) -> Any:
     if following is not None:
         return redirect(url_for("catalog.lesson", code=found.code, slug=following.slug))
     return redirect(url_for("catalog.module", code=found.code, _anchor="lessons"))
+
+
+@bp.app_template_global()
+def class_learning(klass: Any) -> progress.ClassLearning:
+    """In a template: a class's module of the day and, for its signed-in learner, progress and "Học tiếp"."""
+    return progress.class_view(current_user, klass)
 
 
 @bp.get("/catalog/media/<folder>/<path:filename>")

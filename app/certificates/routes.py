@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,8 +17,10 @@ from app.certificates import (  # noqa: F401  (routes, demo step, data-export se
     completion,
     demo,
     issuing,
+    panels,
     pdf,
     personal,
+    progress,
     verify_routes,
 )
 from app.certificates.forms import ReissueForm, RevokeForm, RulesForm
@@ -78,7 +81,12 @@ def confirm(class_id: int) -> Any:
         flash(str(error.message), "error")
     else:
         db.session.commit()
-        flash(_("Đã xác nhận hoàn thành cho %(n)s học viên.", n=count), "success")
+        if count:
+            flash(ngettext("Đã xác nhận hoàn thành cho %(num)s học viên.",
+                           "Đã xác nhận hoàn thành cho %(num)s học viên.", count), "success")
+        else:
+            flash(_("Không có học viên nào mới cần xác nhận: những người đủ điều kiện đã được xác nhận trước đó."),
+                  "info")
     return redirect(url_for("certificates.class_completion", class_id=klass.id))
 
 

@@ -1,11 +1,13 @@
-"""Dashboard panels: the instructor's day, and a learner's own classes with any changes to them."""
+"""Dashboard panels: the commune's sessions today for its officers, the instructor's day, and a learner's own classes
+with any changes to them."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from app.catalog import progress
 from app.classes import queries
-from app.classes.services import local_today
+from app.classes.services import local_now, local_today
 from app.home import panels
 from app.policy import Role
 
@@ -23,12 +25,25 @@ def teaching_panel(person: Any) -> dict[str, Any] | None:
 
 
 def learning_panel(person: Any) -> dict[str, Any] | None:
-    """A learner's classes: their place, the next session and any session moved or cancelled."""
+    """A learner's classes: their place, the next session, any session moved or cancelled, and "Học tiếp"."""
     mine = queries.my_classes(person)
     if not mine and not any(a.role == Role.LEARNER for a in person.active_roles):
         return None
-    return {"classes": mine, "describe": queries.changes_label}
+    progress.skip_ended_sessions(mine, local_now())  # a session that ended earlier today is not "Buổi tới"
+    views, step = progress.learning(person)
+    return {"classes": mine, "describe": queries.changes_label, "learning": views, "next": step}
 
 
+def commune_today_panel(person: Any) -> dict[str, Any] | None:
+    """Today's sessions of every class the officer or organiser runs, each one tap from its roll call."""
+    today = local_today()
+    sessions = queries.sessions_on(queries.within_reach(person, "classes.manage"), today)
+    if not sessions:
+        return None
+    return {"sessions": sessions, "today_date": today}
+
+
+panels.add(panels.Panel("commune_today", "classes/_panel_commune_today.html", "classes.manage", 1,
+                        commune_today_panel, task=True))
 panels.add(panels.Panel("teaching", "classes/_panel_teaching.html", "classes.teach", 10, teaching_panel))
 panels.add(panels.Panel("learning", "classes/_panel_learning.html", "classes.browse", 20, learning_panel))

@@ -1,5 +1,8 @@
 """Rules for enrolment: seats and the waiting list, consent first, walk-ins, self-enrolment, withdrawal.
 
+A full class puts newcomers on the waiting list; staff may instead seat someone above capacity (a walk-in who
+is in the room): the enrolment records it and who decided, and they hold a seat like anyone enrolled.
+
 Seats are counted inside the transaction after taking a lock on the class (SELECT … FOR UPDATE on
 PostgreSQL; on SQLite a no-op UPDATE takes the database's single write lock), so two people taking
 the last seat at the same moment cannot both get it.
@@ -124,10 +127,12 @@ def _ensure_consent(person: Person, method: str | None, actor: Person | None, no
 
 
 def enrol(klass: Class, person: Person, *, source: str, actor: Person | None = None,
-          consent_method: str | None = None, allowed_statuses: tuple[str, ...] = STAFF_ENROL_STATUSES) -> Enrolment:
+          consent_method: str | None = None, allowed_statuses: tuple[str, ...] = STAFF_ENROL_STATUSES,
+          above_capacity: bool = False) -> Enrolment:
     """Give a person a seat, or a place on the waiting list when the class is full; enrolling twice is harmless.
 
     The person needs an active consent to the "learning" purpose; `consent_method` records one given just now.
+    With `above_capacity` (staff only) someone who would wait is seated anyway, and the enrolment says so.
     """
     if source not in SOURCES:
         raise DomainError(_l("Nguồn ghi danh không hợp lệ."))
@@ -140,20 +145,53 @@ def enrol(klass: Class, person: Person, *, source: str, actor: Person | None = N
     capacity = lock_class(klass)
     row = db.session.scalar(select(Enrolment).where(Enrolment.class_id == klass.id, Enrolment.person_id == person.id)
                             .execution_options(populate_existing=True))
+    if row is not None and row.status == "waitlisted" and above_capacity:
+        return _seat(klass, row, capacity, actor)
     if row is not None and row.status in ("enrolled", "waitlisted"):
         return row
     fill_seats(klass, capacity)  # anyone already waiting goes first
     now = utcnow()
-    status = "enrolled" if enrolled_count(klass) < capacity else "waitlisted"
+    full = enrolled_count(klass) >= capacity
+    status = "enrolled" if not full or above_capacity else "waitlisted"
     if row is None:
         row = Enrolment(class_id=klass.id, person_id=person.id, created_by_id=actor.id if actor else None)
         db.session.add(row)
     row.status, row.source, row.requested_at = status, source, now
     row.enrolled_at = now if status == "enrolled" else None
     row.withdrawn_at, row.withdrawn_by_id = None, None
+    seated = full and status == "enrolled"
+    row.above_capacity, row.seated_by_id = seated, (actor.id if actor and seated else None)
     db.session.flush()
-    people.audit(actor, person, "class.enrol", f"class={klass.id} status={status} source={source}")
+    people.audit(actor, person, "class.enrol", f"class={klass.id} status={status} source={source}"
+                 + (" above_capacity" if row.above_capacity else ""))
     return row
+
+
+def _seat(klass: Class, row: Enrolment, capacity: int, actor: Person | None) -> Enrolment:
+    """Move a waiting learner into the class now, above capacity when no seat is free (the caller holds the lock)."""
+    if people.active_consent(row.person, "learning") is None:
+        raise DomainError(_l("Cần có sự đồng ý xử lý dữ liệu của %(name)s để tham gia lớp học trước khi ghi danh.",
+                             name=row.person.full_name), field="consent")
+    full = enrolled_count(klass) >= capacity
+    row.status, row.enrolled_at = "enrolled", utcnow()
+    row.above_capacity, row.seated_by_id = full, (actor.id if actor and full else None)
+    db.session.flush()
+    people.audit(actor, row.person, "class.seat", f"class={klass.id}" + (" above_capacity" if full else ""))
+    return row
+
+
+def seat_above_capacity(enrolment: Enrolment, *, actor: Person | None) -> Enrolment:
+    """Seat someone from the waiting list now, even though the class is full (they are in the room)."""
+    klass = enrolment.class_
+    if klass.status not in STAFF_ENROL_STATUSES:
+        raise DomainError(_l("Lớp \"%(title)s\" không nhận ghi danh lúc này.", title=klass.title))
+    capacity = lock_class(klass)
+    db.session.refresh(enrolment)
+    if enrolment.status == "enrolled":
+        return enrolment
+    if enrolment.status != "waitlisted":
+        raise DomainError(_l("%(name)s không còn trong danh sách chờ.", name=enrolment.person.full_name))
+    return _seat(klass, enrolment, capacity, actor)
 
 
 def enrol_self(klass: Class, person: Person, *, consent_given: bool) -> Enrolment:
@@ -165,7 +203,7 @@ def enrol_self(klass: Class, person: Person, *, consent_given: bool) -> Enrolmen
 
 
 def enrol_walk_in(klass: Class, *, full_name: str, birth_year: int | None, village: Village | None,
-                  consent_method: str | None, actor: Person | None) -> Enrolment:
+                  consent_method: str | None, actor: Person | None, above_capacity: bool = False) -> Enrolment:
     """Create a newcomer with only name, birth year and village, and enrol them, in one step."""
     if consent_method not in WALK_IN_CONSENT:
         raise DomainError(_l("Hãy đánh dấu rằng người học đã đồng ý (bằng lời hoặc ký phiếu) trước khi ghi danh."),
@@ -183,7 +221,8 @@ def enrol_walk_in(klass: Class, *, full_name: str, birth_year: int | None, villa
                           field="full_name")
     person = people.create_person(commune=klass.commune, full_name=full_name, birth_year=birth_year, village=village,
                                   created_by=actor)
-    return enrol(klass, person, source="walk_in", actor=actor, consent_method=consent_method)
+    return enrol(klass, person, source="walk_in", actor=actor, consent_method=consent_method,
+                 above_capacity=above_capacity)
 
 
 def withdraw(enrolment: Enrolment, *, actor: Person | None = None) -> list[Enrolment]:

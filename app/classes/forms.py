@@ -114,4 +114,22 @@ class JoinForm(CleanForm):
 
 
 class PlainForm(CleanForm):
-    """A button that only needs the CSRF token (withdraw, regenerate a calendar address)."""
+    """A button that only needs the CSRF token (regenerate a calendar address)."""
+
+
+class ConfirmForm(CleanForm):
+    """The confirmation page of a dangerous action: the action runs only when this hidden field came with it."""
+
+    # No default: a request without the field (an old one-tap button, a forged post) must not count as confirmed.
+    confirm = HiddenField()
+
+    @property
+    def confirmed(self) -> bool:
+        """Tell whether the request came from the confirmation page (old one-tap buttons do not send the field)."""
+        return self.confirm.data == "yes"
+
+
+class CancelClassForm(ConfirmForm):
+    """Confirm cancelling a class, with a reason learners will see."""
+
+    reason = StringField(_l("Lý do hủy (không bắt buộc, học viên sẽ thấy)"), validators=[Optional(), Length(max=255)])

@@ -5,7 +5,10 @@ For features built on top (attendance, quizzes, certificates):
   Only sessions with `status == "scheduled"` take place; cancelled ones stay for history and calendars.
 - `Enrolment` is the learner's place in a class (one row per class and person, never deleted);
   `status == "enrolled"` are the learners, `"waitlisted"` wait in (`requested_at`, `id`) order,
-  `"withdrawn"` left (the row and its history stay).
+  `"withdrawn"` left (the row and its history stay). `above_capacity` marks a learner an instructor seated in a
+  full class (`seated_by_id` says who); they hold a seat like anyone enrolled.
+- Cancelling a class writes a `ClassCancellation`; the `SessionChange` rows of the sessions it cancelled point
+  at it, so undoing it restores exactly those (`services.restore_class`).
 - `Class.modules` (ordered `ClassModule` rows) are the catalogue modules the class covers; quizzes use them.
 - A finished class with its learners: `Class.status == "finished"` and its enrolled `Enrolment` rows
   (`services.learners(klass)`).
@@ -16,7 +19,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db, utcnow
@@ -195,11 +198,38 @@ class SessionChange(db.Model):
     new_start_time: Mapped[dt.time] = mapped_column(Time)
     new_end_time: Mapped[dt.time] = mapped_column(Time)
     new_venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"))
+    # Set when the session was cancelled because its whole class was: undoing that cancellation restores it.
+    cancellation_id: Mapped[int | None] = mapped_column(ForeignKey("class_cancellations.id", ondelete="SET NULL"),
+                                                        index=True)
 
     session: Mapped[ClassSession] = relationship(back_populates="changes")
     by: Mapped[Person | None] = relationship()
     old_venue: Mapped[Venue | None] = relationship(foreign_keys=[old_venue_id])
     new_venue: Mapped[Venue | None] = relationship(foreign_keys=[new_venue_id])
+    cancellation: Mapped[ClassCancellation | None] = relationship(back_populates="changes")
+
+
+class ClassCancellation(db.Model):
+    """A class was cancelled: from which status, by whom and why, and whether (and when) it was undone.
+
+    The sessions it cancelled are the `SessionChange` rows pointing at it, so undoing it brings back exactly
+    those (not sessions cancelled one by one before).
+    """
+
+    __tablename__ = "class_cancellations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    previous_status: Mapped[str] = mapped_column(String(20))  # services.STATUSES
+    reason: Mapped[str] = mapped_column(String(255), default="")
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    undone_at: Mapped[dt.datetime | None]
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+    class_: Mapped[Class] = relationship()
+    by: Mapped[Person | None] = relationship(foreign_keys=[by_id])
+    changes: Mapped[list[SessionChange]] = relationship(back_populates="cancellation")
 
 
 class Enrolment(db.Model):
@@ -219,11 +249,15 @@ class Enrolment(db.Model):
     enrolled_at: Mapped[dt.datetime | None]
     withdrawn_at: Mapped[dt.datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # A learner seated although the class was full (a walk-in in the room), and who decided it.
+    above_capacity: Mapped[bool] = mapped_column(default=False, server_default=false())
+    seated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     class_: Mapped[Class] = relationship(back_populates="enrolments")
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    seated_by: Mapped[Person | None] = relationship(foreign_keys=[seated_by_id])
 
     @property
     def access_scope(self) -> Scope:

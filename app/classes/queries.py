@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app import policy
 from app.catalog.models import Module
 from app.classes import enrolment as enrolments
 from app.classes.models import Class, ClassModule, ClassSession, ClassStaff, Enrolment, SessionChange
@@ -18,8 +19,10 @@ from app.extensions import db
 from app.people.audiences import LABELS, Audience
 from app.people.models import Person
 from app.places.models import Venue, Village
+from app.policy import Role
 
 NOTICE_DAYS = 30  # learners see moves and cancellations made in the last month, for sessions still ahead
+NOTICE_KINDS = ("moved", "cancelled", "restored")  # a cancellation shows while it holds, a restoration after it
 
 
 @dataclass(frozen=True)
@@ -157,8 +160,8 @@ def my_classes(person: Person, *, today: dt.date | None = None) -> list[MyClass]
         found.append(MyClass(
             enrolment=row, next_session=next((s for s in mine if not s.cancelled), None),
             position=enrolments.waitlist_position(row),
-            notices=[c for s in mine for c in s.changes if c.at >= since and c.kind in ("moved", "cancelled")
-                     and (c.kind != "cancelled" or s.cancelled)]))
+            notices=[c for s in mine for c in s.changes if c.at >= since and c.kind in NOTICE_KINDS
+                     and (c.kind != "cancelled" or s.cancelled) and (c.kind != "restored" or not s.cancelled)]))
     return found
 
 
@@ -169,6 +172,10 @@ def changes_label(change: SessionChange) -> str:
         return _("Buổi học lớp \"%(title)s\" ngày %(day)s (%(hours)s) đã bị hủy.", title=title,
                  day=change.old_date.strftime("%d/%m/%Y"),
                  hours=f"{change.old_start_time:%H:%M}–{change.old_end_time:%H:%M}")
+    if change.kind == "restored":  # e.g. a cancelled class was restored: its session takes place after all
+        return _("Buổi học lớp \"%(title)s\" ngày %(day)s (%(hours)s) sẽ diễn ra như lịch cũ.", title=title,
+                 day=change.new_date.strftime("%d/%m/%Y"),
+                 hours=f"{change.new_start_time:%H:%M}–{change.new_end_time:%H:%M}")
     where = change.new_venue.name if change.new_venue else ""
     return _("Buổi học lớp \"%(title)s\" ngày %(old)s đã dời sang %(hours)s ngày %(new)s%(where)s.", title=title,
              old=change.old_date.strftime("%d/%m/%Y"), new=change.new_date.strftime("%d/%m/%Y"),
@@ -181,3 +188,36 @@ def modules_offered() -> list[Module]:
     """Return the active catalogue modules (for pickers), in catalogue order."""
     return list(db.session.scalars(select(Module).where(Module.active.is_(True), Module.current_version_id.is_not(None))
                                    .order_by(Module.position, Module.code)))
+
+
+# --- what a commune's staff reach (home page tasks) ----------------------------------------------
+
+def within_reach(person: Person, action: str) -> Any:
+    """An SQL condition on Class: the classes where the person's own roles allow `action` (their commune, or only
+    their village's venues and those of no village for a village-scoped role). Administrators: their own commune."""
+    if policy.is_admin(person):
+        return Class.commune_id == person.commune_id
+    rule = policy.RULES[action]
+    clauses = []
+    for held in person.active_roles:
+        if Role(held.role) not in rule.roles or not held.commune_id:
+            continue
+        if held.village_id is None:
+            clauses.append(Class.commune_id == held.commune_id)
+        else:  # as policy.roles_in: the village's classes, and those not tied to any village
+            venues = select(Venue.id).where(or_(Venue.village_id == held.village_id, Venue.village_id.is_(None)))
+            clauses.append((Class.commune_id == held.commune_id)
+                           & or_(Class.venue_id.is_(None), Class.venue_id.in_(venues)))
+    return or_(*clauses) if clauses else false()
+
+
+def communes_of(person: Person, action: str) -> set[int]:
+    """The communes where the person may take `action` by role (administrators: their own)."""
+    found = policy.commune_ids(person, action)
+    return {person.commune_id} if found is None else found
+
+
+def sessions_on(where: Any, day: dt.date) -> list[ClassSession]:
+    """Return the scheduled sessions on a day of the classes matching `where`, by time."""
+    return _sessions(select(ClassSession).join(Class, Class.id == ClassSession.class_id)
+                     .where(where, ClassSession.date == day, ClassSession.status == "scheduled"))

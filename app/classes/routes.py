@@ -6,12 +6,14 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from app import inputs, policy, spreadsheets
 from app.catalog import services as catalog
 from app.catalog.models import Module
+from app.certificates import progress as completion_progress
 from app.classes import (  # noqa: F401  (some are imported for what they register: routes, panels, demo, import, data export)
     bp,
     calendar_routes,
@@ -25,7 +27,7 @@ from app.classes import (  # noqa: F401  (some are imported for what they regist
     services,
     session_routes,
 )
-from app.classes.forms import ClassForm, JoinForm, PlainForm, ReasonForm
+from app.classes.forms import CancelClassForm, ClassForm, ConfirmForm, JoinForm, PlainForm, ReasonForm
 from app.classes.models import Class, Enrolment
 from app.errors import DomainError, show_on_form
 from app.extensions import db
@@ -62,6 +64,7 @@ def index(commune_id: int) -> str:
                                 .order_by(Venue.name)).all()
     return render_template("classes/index.html", commune=commune, groups=groups, total=len(classes),
                            counts=enrolment.counts(ids), sessions=queries.session_counts(ids), filters=filters,
+                           completion=completion_progress.list_counts(ids),
                            status_counts=queries.status_counts(commune.id), modules=queries.modules_offered(),
                            venues=venues, statuses=services.STATUSES)
 
@@ -174,9 +177,14 @@ def edit(class_id: int) -> Any:
 @bp.post("/classes/<int:class_id>/status")
 @policy.requires("classes.manage")
 def set_status(class_id: int) -> Any:
-    """Open, start, finish, cancel or re-plan a class."""
+    """Open, start, finish or re-plan a class; cancelling and reopening a cancelled one go through a confirmation."""
     klass = db.get_or_404(Class, class_id)
     policy.authorize("classes.manage", klass)
+    wanted = request.form.get("status", "")
+    if wanted == "cancelled":  # never in one tap: the confirmation page says what it will cancel
+        return redirect(url_for("classes.confirm_cancel", class_id=klass.id))
+    if klass.status == "cancelled" and wanted in services.STATUSES:
+        return redirect(url_for("classes.confirm_restore", class_id=klass.id))
     if PlainForm().validate_on_submit():
         try:
             services.set_status(klass, request.form.get("status", ""), actor=current_user)
@@ -189,6 +197,94 @@ def set_status(class_id: int) -> Any:
     return redirect(url_for("classes.show", class_id=klass.id))
 
 
+def _render_cancel(klass: Class, form: CancelClassForm, status: int = 200) -> Any:
+    return render_template("classes/confirm_cancel.html", klass=klass, form=form,
+                           preview=services.cancel_preview(klass)), status
+
+
+@bp.get("/classes/<int:class_id>/cancel")
+@policy.requires("classes.manage")
+def confirm_cancel(class_id: int) -> Any:
+    """Say what cancelling the class will do (sessions cancelled, learners told) and ask to confirm."""
+    klass = db.get_or_404(Class, class_id)
+    policy.authorize("classes.manage", klass)
+    if "cancelled" not in services.NEXT_STATUSES[klass.status]:
+        flash(_("Lớp này đã hủy rồi.") if klass.status == "cancelled"
+              else _("Không thể hủy lớp đang ở trạng thái \"%(status)s\".", status=services.STATUSES[klass.status]),
+              "error")
+        return redirect(url_for("classes.show", class_id=klass.id))
+    return _render_cancel(klass, CancelClassForm())
+
+
+@bp.post("/classes/<int:class_id>/cancel")
+@policy.requires("classes.manage")
+def cancel(class_id: int) -> Any:
+    """Cancel the class and its upcoming sessions, once confirmed; it can be undone."""
+    klass = db.get_or_404(Class, class_id)
+    policy.authorize("classes.manage", klass)
+    form = CancelClassForm()
+    if not form.confirmed:  # an old one-tap button or a forged post: show what it would do first
+        return redirect(url_for("classes.confirm_cancel", class_id=klass.id))
+    if not form.validate_on_submit():
+        return _render_cancel(klass, form, 400)
+    try:
+        record = services.cancel_class(klass, reason=form.reason.data or "", actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("classes.show", class_id=klass.id))
+    db.session.commit()
+    flash(ngettext("Đã hủy lớp \"%(title)s\" và %(num)s buổi học sắp tới; học viên sẽ thấy thông báo. Nếu hủy "
+                   "nhầm, bấm \"Khôi phục lớp\".",
+                   "Đã hủy lớp \"%(title)s\" và %(num)s buổi học sắp tới; học viên sẽ thấy thông báo. Nếu hủy "
+                   "nhầm, bấm \"Khôi phục lớp\".", len(record.changes), title=klass.title), "success")
+    return redirect(url_for("classes.show", class_id=klass.id, _anchor="undo"))
+
+
+def _render_restore(klass: Class, form: ConfirmForm) -> Any:
+    return render_template("classes/confirm_restore.html", klass=klass, form=form,
+                           plan=services.restore_plan(klass), statuses=services.STATUSES)
+
+
+@bp.get("/classes/<int:class_id>/restore")
+@policy.requires("classes.manage")
+def confirm_restore(class_id: int) -> Any:
+    """Say what undoing the class's cancellation will bring back (and what stays cancelled), and ask to confirm."""
+    klass = db.get_or_404(Class, class_id)
+    policy.authorize("classes.manage", klass)
+    if klass.status != "cancelled":
+        flash(_("Lớp này không bị hủy nên không cần khôi phục."), "error")
+        return redirect(url_for("classes.show", class_id=klass.id))
+    return _render_restore(klass, ConfirmForm())
+
+
+@bp.post("/classes/<int:class_id>/restore")
+@policy.requires("classes.manage")
+def restore(class_id: int) -> Any:
+    """Undo the class's cancellation, once confirmed: its status and the sessions that are still to come."""
+    klass = db.get_or_404(Class, class_id)
+    policy.authorize("classes.manage", klass)
+    form = ConfirmForm()
+    if not form.confirmed or not form.validate_on_submit():
+        return redirect(url_for("classes.confirm_restore", class_id=klass.id))
+    try:
+        plan = services.restore_class(klass, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("classes.show", class_id=klass.id))
+    db.session.commit()
+    flash(ngettext("Đã khôi phục lớp \"%(title)s\" (%(status)s) và %(num)s buổi học chưa diễn ra; học viên sẽ thấy "
+                   "thông báo.",
+                   "Đã khôi phục lớp \"%(title)s\" (%(status)s) và %(num)s buổi học chưa diễn ra; học viên sẽ thấy "
+                   "thông báo.", len(plan.returning), title=klass.title, status=services.STATUSES[klass.status]),
+          "success")
+    for session, problems in plan.blocked:
+        flash(_("Buổi ngày %(day)s chưa khôi phục được: %(why)s", day=services.day(session.date),
+                why=" ".join(problems)), "warning")
+    return redirect(url_for("classes.show", class_id=klass.id, _anchor="sessions"))
+
+
 @bp.get("/classes/<int:class_id>")
 @policy.requires("classes.browse")
 def show(class_id: int) -> str:
@@ -197,7 +293,10 @@ def show(class_id: int) -> str:
     policy.authorize("classes.browse", klass)
     mine = enrolment.enrolment_of(klass, current_user)
     count = enrolment.counts([klass.id])[klass.id]
-    return render_template("classes/show.html", klass=klass, mine=mine, count=count,
+    # Those who may open the completion page see how far the class is with it, one tap from confirming.
+    completion = completion_progress.class_counts(klass) \
+        if policy.can(current_user, "certificates.view_class", klass) else None
+    return render_template("classes/show.html", klass=klass, mine=mine, count=count, completion=completion,
                            position=enrolment.waitlist_position(mine) if mine else None,
                            has_consent=people.active_consent(current_user, "learning") is not None,
                            join_form=JoinForm(), plain_form=PlainForm(), reason_form=ReasonForm(),

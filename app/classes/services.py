@@ -3,15 +3,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.catalog.models import Module
 from app.classes import enrolment
-from app.classes.models import VIETNAM, Class, ClassModule, ClassSession, ClassStaff, Enrolment
+from app.classes.models import (
+    VIETNAM,
+    Class,
+    ClassCancellation,
+    ClassModule,
+    ClassSession,
+    ClassStaff,
+    Enrolment,
+    SessionChange,
+)
 from app.errors import DomainError
-from app.extensions import db
+from app.extensions import db, utcnow
 from app.people.audiences import Audience
 from app.people.models import Person, RoleAssignment
 from app.people.services import audit
@@ -152,9 +163,7 @@ def update_class(klass: Class, *, title: str, audience: str, venue: Venue | None
 
 
 def set_status(klass: Class, status: str, *, actor: Person | None = None, today: dt.date | None = None) -> None:
-    """Move a class to another status; cancelling it cancels its upcoming sessions (kept, with history)."""
-    from app.classes import sessions
-
+    """Move a class to another status; cancelling it cancels its upcoming sessions (see `cancel_class`)."""
     if status == klass.status:
         return
     if status not in STATUSES:
@@ -165,13 +174,142 @@ def set_status(klass: Class, status: str, *, actor: Person | None = None, today:
     if status in ("open", "running") and not klass.instructors:
         raise DomainError(_l("Lớp cần có ít nhất một người hướng dẫn trước khi mở."), field="status")
     if status == "cancelled":
-        today = today or local_today()
-        for session in klass.sessions:
-            if session.date >= today and session.status == "scheduled":
-                sessions.cancel_session(session, reason=str(_l("Lớp đã hủy")), actor=actor)
+        cancel_class(klass, actor=actor, today=today)
+        return
     klass.status = status
     db.session.flush()
     audit(actor, None, "class.status", f"class={klass.id} status={status}")
+
+
+# --- cancelling a class, and undoing that ----------------------------------------------------------
+
+@dataclass
+class CancelPreview:
+    """What cancelling a class would do: the upcoming sessions it cancels and the people it tells."""
+
+    sessions: int
+    learners: int
+    waiting: int
+
+
+def cancel_preview(klass: Class, *, today: dt.date | None = None) -> CancelPreview:
+    """Count what cancelling the class would cancel and whom it would tell (without changing anything)."""
+    today = today or local_today()
+    upcoming = db.session.scalar(select(func.count()).select_from(ClassSession).where(
+        ClassSession.class_id == klass.id, ClassSession.status == "scheduled", ClassSession.date >= today))
+    count = enrolment.counts([klass.id])[klass.id]
+    return CancelPreview(sessions=int(upcoming or 0), learners=count["enrolled"], waiting=count["waitlisted"])
+
+
+def _check_can_cancel(klass: Class) -> None:
+    if klass.status == "cancelled":
+        raise DomainError(_l("Lớp này đã hủy rồi."), field="status")
+    if "cancelled" not in NEXT_STATUSES[klass.status]:
+        raise DomainError(_l("Không thể hủy lớp đang ở trạng thái \"%(status)s\".", status=STATUSES[klass.status]),
+                          field="status")
+
+
+def cancel_class(klass: Class, *, reason: str = "", actor: Person | None = None,
+                 today: dt.date | None = None) -> ClassCancellation:
+    """Cancel a class and its sessions from today on; learners see each cancelled session. It can be undone."""
+    from app.classes import sessions
+
+    _check_can_cancel(klass)
+    today = today or local_today()
+    reason = " ".join((reason or "").split())[:255]
+    record = ClassCancellation(class_id=klass.id, previous_status=klass.status, reason=reason,
+                               by_id=actor.id if actor else None)
+    db.session.add(record)
+    for session in klass.sessions:
+        if session.date >= today and session.status == "scheduled":
+            change = sessions.cancel_session(session, reason=reason or str(_l("Lớp đã hủy")), actor=actor)
+            if change is not None:
+                change.cancellation = record
+    klass.status = "cancelled"
+    db.session.flush()
+    audit(actor, None, "class.status", f"class={klass.id} status=cancelled cancellation={record.id}")
+    return record
+
+
+def open_cancellation(klass: Class) -> ClassCancellation | None:
+    """Return the cancellation a cancelled class is in (the latest not undone), if one was recorded."""
+    if klass.status != "cancelled":
+        return None
+    return db.session.scalar(select(ClassCancellation).where(ClassCancellation.class_id == klass.id,
+                                                             ClassCancellation.undone_at.is_(None))
+                             .order_by(ClassCancellation.at.desc(), ClassCancellation.id.desc()).limit(1))
+
+
+@dataclass
+class RestorePlan:
+    """What undoing a class's cancellation does: the status it returns to and the fate of each session."""
+
+    status: str
+    cancellation: ClassCancellation | None
+    returning: list[ClassSession] = field(default_factory=list)  # come back on the schedule
+    past: list[ClassSession] = field(default_factory=list)  # their time has come: they stay cancelled
+    blocked: list[tuple[ClassSession, list[str]]] = field(default_factory=list)  # time or place taken since
+
+
+def restore_plan(klass: Class, *, now: dt.datetime | None = None) -> RestorePlan:
+    """Work out what undoing the class's cancellation would restore (without changing anything).
+
+    Only the sessions that the class cancellation cancelled come back (not those cancelled one by one
+    before), and only while they are still in the future and their time and place are still free.
+    """
+    from app.classes import sessions
+
+    if klass.status != "cancelled":
+        raise DomainError(_l("Lớp này không bị hủy nên không cần khôi phục."), field="status")
+    now = now or local_now()
+    record = open_cancellation(klass)
+    plan = RestorePlan(status=record.previous_status if record else "planned", cancellation=record)
+    if record is None:
+        return plan
+    changes = db.session.scalars(select(SessionChange).join(ClassSession, ClassSession.id == SessionChange.session_id)
+                                 .where(SessionChange.cancellation_id == record.id,
+                                        ClassSession.status == "cancelled")
+                                 .options(selectinload(SessionChange.session).selectinload(ClassSession.changes))
+                                 .order_by(ClassSession.date, ClassSession.start_time, ClassSession.id))
+    for change in changes:
+        session = change.session
+        if session.changes[-1].id != change.id:  # changed again since: not this cancellation's to undo
+            continue
+        if session.starts_at <= now:
+            plan.past.append(session)
+        elif problems := sessions.slot_problems(klass, session.date, session.start_time, session.end_time,
+                                                session.venue, exclude_id=session.id):
+            plan.blocked.append((session, problems))
+        else:
+            plan.returning.append(session)
+    return plan
+
+
+def restore_class(klass: Class, *, actor: Person | None = None, now: dt.datetime | None = None) -> RestorePlan:
+    """Undo a class's cancellation: its previous status, and its sessions that are still to come; return the plan."""
+    from app.classes import sessions
+
+    plan = restore_plan(klass, now=now)
+    if plan.status in ("open", "running") and not klass.instructors:
+        raise DomainError(_l("Lớp cần có ít nhất một người hướng dẫn trước khi mở lại. Hãy phân công người hướng "
+                             "dẫn trước."), field="status")
+    klass.status = plan.status
+    db.session.flush()
+    restored = []
+    for session in plan.returning:
+        try:
+            sessions.restore_session(session, reason=str(_l("Lớp được khôi phục")), actor=actor)
+        except sessions.ScheduleError as error:
+            plan.blocked.append((session, [str(p) for p in error.problems]))
+        else:
+            restored.append(session)
+    plan.returning = restored
+    if plan.cancellation is not None:
+        plan.cancellation.undone_at = utcnow()
+        plan.cancellation.undone_by_id = actor.id if actor else None
+    db.session.flush()
+    audit(actor, None, "class.status", f"class={klass.id} status={plan.status} restored={len(restored)}")
+    return plan
 
 
 def staff_candidates(commune: Commune) -> list[Person]:

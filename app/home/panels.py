@@ -1,4 +1,9 @@
-"""Dashboard panels as a registry: each feature adds what a person sees first after signing in."""
+"""Dashboard panels as a registry: each feature adds what a person sees first after signing in.
+
+A panel marked `task` is something to do today or this week (a roll call, marks missing, learners to confirm);
+staff homes list these first, each row a link to where it is done, and say so when there is nothing to do.
+Keep each panel's queries few and independent of the number of classes: the home is the most opened page.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,6 +20,7 @@ class Panel:
     action: str
     order: int
     context: Callable[[Any], dict[str, Any] | None]  # given the person; None hides the panel
+    task: bool = False  # something to act on; listed under "Việc cần làm"
 
 
 PANELS: list[Panel] = []

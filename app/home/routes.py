@@ -17,15 +17,19 @@ from app.safe_redirect import back_or
 @bp.get("/")
 @public
 def index() -> str:
-    """Show the landing page, or the person's own starting points when signed in."""
+    """Show the landing page; signed in, what needs doing today and this week, then the person's other panels."""
     if current_user.is_authenticated:
-        shown = []
+        tasks, shown, has_tasks = [], [], False
         for panel in panels.PANELS:
             if policy.can(current_user, panel.action):
+                has_tasks = has_tasks or panel.task
                 data = panel.context(current_user)
                 if data is not None:
-                    shown.append((panel, data))
-        return render_template("home/dashboard.html", tiles=menu(), panels=shown)
+                    (tasks if panel.task else shown).append((panel, data))
+        # Staff reach every page through the menu; their home is their work, not the menu again.
+        staff = policy.is_admin(current_user) or any(a.role in policy.STAFF for a in current_user.active_roles)
+        return render_template("home/dashboard.html", tiles=[] if staff else menu(), tasks=tasks, panels=shown,
+                               has_tasks=has_tasks)
     return render_template("home/index.html")
 
 

@@ -1,4 +1,5 @@
-"""The shared tablet: start kiosk mode for a class, pick a name, enter a PIN, learn, "Xong"."""
+"""The shared tablet: start kiosk mode for a class, pick a name, enter a PIN, learn, check in, "Xong"; leave
+kiosk mode with a staff member's secret; the commune's idle times."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,15 +10,24 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import policy
+from app.attendance.checkin import CheckIn
+from app.attendance.marks import STATUSES
 from app.auth import services as auth
 from app.auth import sessions
 from app.classes.models import Class
-from app.errors import DomainError
-from app.extensions import db
-from app.kiosk import bp, services
+from app.errors import DomainError, show_on_form
+from app.extensions import db, utcnow
+from app.kiosk import bp, services, settings
+from app.kiosk.forms import CheckinForm, ExitForm, SettingsForm
 from app.people.models import Person
+from app.places.models import Commune
 
 COOKIE = "hvs_kiosk"
+
+
+@bp.before_app_request
+def _forget_kiosk() -> None:
+    g.pop("kiosk", None)  # read afresh for every request, even when requests share an app context (tests)
 
 
 def current_kiosk() -> services.Kiosk | None:
@@ -35,10 +45,19 @@ def _end_learner_session(*, everywhere: bool = False) -> None:
     sessions.end_session()  # the tablet's display settings stay, nothing of the learner's
 
 
+def _idle_times(kiosk: services.Kiosk) -> dict[str, int]:
+    klass = db.session.get(Class, kiosk.class_id)
+    times = settings.idle_times(klass.commune_id if klass else None)
+    return {"lesson": times.lesson, "other": times.other, "lesson_countdown": settings.countdown(times.lesson),
+            "countdown": settings.countdown(times.other)}
+
+
 @bp.app_context_processor
 def kiosk_context() -> dict[str, Any]:
     """Tell every page whether it is shown on a kiosk tablet (for the "Xong" bar and the idle timer)."""
-    return {"kiosk_mode": current_kiosk(), "kiosk_idle_seconds": services.IDLE_SECONDS}
+    kiosk = current_kiosk()
+    return {"kiosk_mode": kiosk, "kiosk_idle": _idle_times(kiosk) if kiosk else None,
+            "kiosk_idle_for": settings.idle_times}
 
 
 @bp.post("/classes/<int:class_id>/kiosk/start")
@@ -57,14 +76,32 @@ def start(class_id: int) -> Response:
     return response
 
 
-@bp.post("/kiosk/stop")
+@bp.route("/kiosk/stop", methods=["GET", "POST"])
 @policy.public
-def stop() -> Response:
-    """Leave kiosk mode on this tablet."""
-    _end_learner_session()
-    response = make_response(redirect(url_for("home.index")))
-    response.delete_cookie(COOKIE)
-    return response
+def stop() -> Any:
+    """Leave kiosk mode on this tablet: a staff member of the commune gives their PIN or password."""
+    kiosk = current_kiosk()
+    if kiosk is None:
+        return redirect(url_for("home.index"))
+    form = ExitForm()
+    if form.validate_on_submit():
+        outcome = services.staff_exit(kiosk, form.phone.data or "", form.secret.data or "")
+        db.session.commit()  # a wrong secret counts towards the sign-in lock
+        if outcome.staff is not None:
+            _end_learner_session()
+            response = make_response(redirect(url_for("auth.login")))
+            response.delete_cookie(COOKIE)
+            flash(_("Máy đã thoát chế độ dùng chung."), "success")
+            return response
+        if outcome.locked_until is not None:
+            message = _("Đã nhập sai nhiều lần. Hãy thử lại sau %(time)s.",
+                        time=format_time(outcome.locked_until, "HH:mm"))
+        elif outcome.not_staff:
+            message = _("Chỉ cán bộ xã hoặc người hướng dẫn của xã này mới thoát được chế độ dùng chung.")
+        else:
+            message = _("Số điện thoại hoặc mật khẩu/mã PIN chưa đúng.")
+        form.secret.errors = [message]
+    return render_template("kiosk/stop.html", form=form)
 
 
 @bp.get("/kiosk")
@@ -133,8 +170,38 @@ def me() -> Any:
     if kiosk is None or not session.get("kiosk"):
         return redirect(url_for("home.index"))
     klass = db.session.get(Class, kiosk.class_id)
-    checkin = "attendance.checkin" in current_app.view_functions
-    return render_template("kiosk/me.html", klass=klass, checkin=checkin)
+    if klass is None:
+        return redirect(url_for("kiosk.home"))
+    offer = services.checkin_offer(kiosk, current_user, utcnow())
+    return render_template("kiosk/me.html", klass=klass, offer=offer, form=CheckinForm(), statuses=STATUSES)
+
+
+@bp.post("/kiosk/checkin")
+@policy.requires("attendance.checkin")
+def checkin() -> Response:
+    """"Tôi có mặt": the learner signed in on the class's own tablet checks in to the session open now."""
+    kiosk = current_kiosk()
+    if kiosk is None or not session.get("kiosk"):
+        return redirect(url_for("home.index"))
+    if CheckinForm().validate_on_submit():
+        try:
+            result = services.check_in_here(kiosk, current_user, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_checkin_message(result), "success")
+    return redirect(url_for("kiosk.me"))
+
+
+def _checkin_message(result: CheckIn) -> str:
+    if not result.changed:
+        return _("Bạn đã điểm danh buổi học này rồi (%(status)s).", status=STATUSES[result.status or "present"])
+    title = result.session.class_.title
+    if result.status == "late":
+        return _("Đã điểm danh: bạn đến muộn buổi học lớp \"%(title)s\". Cảm ơn bạn đã đến!", title=title)
+    return _("Đã điểm danh: bạn có mặt ở buổi học lớp \"%(title)s\". Chúc bạn học vui!", title=title)
 
 
 @bp.post("/kiosk/done")
@@ -153,3 +220,27 @@ def print_card(person_id: int) -> str:
     policy.authorize("people.credentials", person)
     url = url_for("kiosk.card", token=services.card_token(person, current_app.config["SECRET_KEY"]), _external=True)
     return render_template("kiosk/card.html", person=person, qr_svg=services.qr_svg(url))
+
+
+@bp.route("/communes/<int:commune_id>/kiosk/settings", methods=["GET", "POST"])
+@policy.requires("kiosk.settings")
+def settings_page(commune_id: int) -> Any:
+    """Let the commune choose how long its shared tablets wait without a touch before signing a learner out."""
+    commune = db.get_or_404(Commune, commune_id)
+    policy.authorize("kiosk.settings", commune)
+    times = settings.idle_times(commune.id)
+    form = SettingsForm(data={"lesson_minutes": max(1, round(times.lesson / 60)),
+                              "other_minutes": max(1, round(times.other / 60))})
+    if form.validate_on_submit():
+        try:
+            settings.save_minutes(commune, form.lesson_minutes.data, form.other_minutes.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu thời gian tự đăng xuất của máy dùng chung."), "success")
+            return redirect(url_for("kiosk.settings_page", commune_id=commune.id))
+    defaults = settings.defaults()
+    return render_template("kiosk/settings.html", commune=commune, form=form,
+                           default_lesson=defaults.lesson // 60, default_other=defaults.other // 60)

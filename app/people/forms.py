@@ -79,6 +79,16 @@ class HouseholdForm(CleanForm):
 
 
 class EraseForm(CleanForm):
-    """Confirm erasing a person's data."""
+    """Confirm erasing a person's data by typing their full name (the page says what will go)."""
 
-    confirm = HiddenField(default="yes")
+    # No default: a post without the field (an old one-tap button, a forged post) never counts as confirmed.
+    confirm = HiddenField()
+    full_name = StringField(_l("Gõ họ và tên của người này để xác nhận"),
+                            validators=[DataRequired(_l("Vui lòng gõ họ và tên của người cần xóa dữ liệu.")),
+                                        Length(max=120)],
+                            render_kw={"autocomplete": "off", "autocapitalize": "words", "spellcheck": "false"})
+
+    @property
+    def confirmed(self) -> bool:
+        """Tell whether the post came from the confirmation page."""
+        return self.confirm.data == "yes"

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from app.text import clean_text
+
 if TYPE_CHECKING:
     from app.people.models import Person
 
@@ -56,3 +58,17 @@ def erase(person: Person, actor: Person | None) -> None:
     """Run every feature's erasure step for a person."""
     for name in sorted(ERASERS):
         ERASERS[name](person, actor)
+
+
+def _name_key(text: str | None) -> str:
+    return clean_text(text).casefold()  # NFC, invisible characters dropped, one space between words
+
+
+def names_match(typed: str | None, full_name: str) -> bool:
+    """Tell whether a name typed to confirm an erasure is the person's full name.
+
+    The same letters with the same diacritics, in any case and spacing (so a decomposed "ệ" typed on
+    another keyboard still matches); an empty or partial name never matches.
+    """
+    key = _name_key(typed)
+    return bool(key) and key == _name_key(full_name)

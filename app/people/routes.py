@@ -13,7 +13,7 @@ from app import inputs, policy, spreadsheets
 from app.errors import DomainError, show_on_form
 from app.extensions import db
 from app.forms import choices
-from app.people import bp, importer, names, privacy_routes, services  # noqa: F401  (routes live in both)
+from app.people import bp, importer, names, privacy_routes, rights, services  # noqa: F401  (routes live in both)
 from app.people.forms import EraseForm, HouseholdForm, PersonForm, RoleForm, WithdrawForm, consent_form
 from app.people.models import Household, Person
 from app.places.models import Commune, Village
@@ -111,8 +111,7 @@ def show(person_id: int) -> str:
                            outranked=policy.outranks(current_user, person),
                            sensitive=sensitive,
                            consent_form=consent_form(sensitive=sensitive), withdraw_form=WithdrawForm(),
-                           role_form=role_form,
-                           erase_form=EraseForm())
+                           role_form=role_form)
 
 
 def _sees_sensitive(person: Person) -> bool:
@@ -161,17 +160,50 @@ def personal_data(person_id: int) -> Any:
     return response
 
 
-@bp.post("/people/<int:person_id>/erase")
-@policy.requires("people.manage")
-def erase(person_id: int) -> Any:
-    """Erase a person's identifying data at their request."""
+def _erasable(person_id: int) -> Person:
+    """Load a person the current user may erase (404, or 403 below their rank), as both erase routes do."""
     person = db.get_or_404(Person, person_id)
     policy.authorize("people.manage", person)
     policy.authorize_over(person)
-    if EraseForm().validate_on_submit():
-        services.erase_person(person, actor=current_user)
-        db.session.commit()
-        flash(_("Đã xóa dữ liệu nhận dạng của người này. Số liệu thống kê ẩn danh vẫn được giữ."), "success")
+    return person
+
+
+def _render_erase(person: Person, form: EraseForm, status: int = 200) -> Any:
+    return render_template("people/confirm_erase.html", person=person, form=form), status
+
+
+@bp.get("/people/<int:person_id>/erase")
+@policy.requires("people.manage")
+def confirm_erase(person_id: int) -> Any:
+    """Say what erasing a person's data deletes, that it cannot be undone, and ask for their name to confirm."""
+    person = _erasable(person_id)
+    if person.erased_at is not None:
+        flash(_("Dữ liệu nhận dạng của người này đã được xóa theo yêu cầu."), "warning")
+        return redirect(url_for("people.show", person_id=person.id))
+    return _render_erase(person, EraseForm())
+
+
+@bp.post("/people/<int:person_id>/erase")
+@policy.requires("people.manage")
+def erase(person_id: int) -> Any:
+    """Erase a person's identifying data at their request, once their full name has been typed to confirm."""
+    person = _erasable(person_id)
+    if person.erased_at is not None:
+        flash(_("Dữ liệu nhận dạng của người này đã được xóa theo yêu cầu."), "warning")
+        return redirect(url_for("people.show", person_id=person.id))
+    form = EraseForm()
+    if not form.confirmed:  # an old one-tap button or a forged post: show what it would delete first
+        return redirect(url_for("people.confirm_erase", person_id=person.id))
+    if not form.validate_on_submit():
+        return _render_erase(person, form, 400)
+    if not rights.names_match(form.full_name.data, person.full_name):
+        form.full_name.errors = [_("Họ tên bạn gõ không khớp với \"%(name)s\". Chưa xóa gì; hãy gõ lại đúng họ và "
+                                   "tên.", name=person.full_name)]
+        return _render_erase(person, form, 400)
+    services.erase_person(person, actor=current_user)
+    db.session.commit()
+    flash(_("Đã xóa vĩnh viễn họ tên, số điện thoại, tài khoản và các dữ liệu nhận dạng khác của người này. Số liệu "
+            "thống kê ẩn danh vẫn được giữ."), "success")
     return redirect(url_for("people.index", commune_id=person.commune_id))
 
 

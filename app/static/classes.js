@@ -16,7 +16,10 @@
       clearTimeout(timer);
       timer = setTimeout(function () {
         var mine = ++asked;
-        fetch(base + "?partial=results&q=" + encodeURIComponent(q), { credentials: "same-origin" })
+        // Send the form's own fields (the roll call's session, too), so results keep the page's mode.
+        var params = new URLSearchParams(new FormData(form));
+        params.set("partial", "results");
+        fetch(base + "?" + params.toString(), { credentials: "same-origin" })
           .then(function (response) { return response.ok ? response.text() : null; })
           .then(function (html) { if (html !== null && mine === asked) { results.innerHTML = html; } })
           .catch(function () { /* the Tìm button still works */ });

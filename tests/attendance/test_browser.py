@@ -1,6 +1,8 @@
 """In a real browser: a class marked on a tablet through a dropped network; a learner checks in by QR on a phone."""
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import time
 
@@ -171,3 +173,149 @@ def test_the_roll_call_fits_a_phone(phone: Page, ctx) -> None:
     box = phone.locator(f"#learner-{learners[2].id}").get_by_role("button", name="Có phép").bounding_box()
     assert box["height"] >= 56 and box["width"] >= 56
     phone.screenshot(path=str(factories.artifact("attendance-roll-call-phone.png")), full_page=False)
+
+
+# --- issue 12: walk-ins during roll call, refused marks, accessibility -----------------------------
+
+def in_view(page: Page, selector: str) -> bool:
+    """Whether the element's box lies wholly inside the viewport (not under the fold, not scrolled off the top)."""
+    return page.locator(selector).evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.left >= 0"
+        " && r.bottom <= window.innerHeight && r.right <= window.innerWidth; }")
+
+
+def test_a_walk_in_added_during_roll_call_is_present_with_the_confirmation_in_view_on_a_phone(
+        phone: Page, ctx) -> None:
+    commune = factories.commune()
+    dong = factories.village(commune, "Thôn Đông")
+    hung = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
+    klass = factories.school_class(commune, capacity=13, instructors=(hung,), status="running",
+                                   at=factories.venue(commune, in_village=dong))
+    session = factories.session_now(klass)
+    factories.enrol_learners(klass, 12, village=dong)
+    db.session.commit()
+    page = phone
+    sign_in(page, hung.phone, factories.PASSWORD)
+    page.goto(f"/attendance/sessions/{session.id}")
+    page.get_by_role("button", name="Mọi người có mặt").click()
+    expect(page.locator("[data-sync]")).to_have_text("Đã lưu hết · 0 điểm danh đang chờ gửi")
+
+    page.get_by_role("link", name="Thêm người đến lớp").click()
+    expect(page.get_by_text("người được ghi danh ở đây sẽ được điểm danh có mặt", exact=False)).to_be_visible()
+    page.screenshot(path=str(factories.artifact("attendance-walk-in-roster-phone.png")))
+    page.get_by_role("textbox", name="Họ và tên").fill("Vương Thị Xuân")
+    page.get_by_role("spinbutton", name="Năm sinh").fill("1952")
+    page.get_by_label("Thôn/tổ dân phố").select_option(label="Thôn Đông")
+    page.get_by_label("Người học đã đồng ý", exact=False).check()
+    page.get_by_role("button", name="Thêm, ghi danh và điểm danh có mặt").click()
+
+    # Back at the roll call: the confirmation and her row (marked present) are both on the screen.
+    expect(page.get_by_role("heading", name="Điểm danh", exact=True)).to_be_attached()
+    added = page.locator("[data-rc-added]")
+    expect(added).to_have_text("Đã thêm Vương Thị Xuân vào lớp và điểm danh có mặt.")
+    row = page.locator(".rc-row-new")
+    expect(row).to_contain_text("Vương Thị Xuân")
+    expect(row.get_by_role("button", name="Có mặt")).to_have_attribute("aria-pressed", "true")
+    page.wait_for_timeout(300)  # the scroll into view
+    assert in_view(page, "[data-rc-added]"), "the confirmation is off-screen"
+    assert in_view(page, ".rc-row-new .rc-buttons"), "the new learner's row is off-screen"
+    expect(page.locator("[data-count='present']")).to_have_text("13")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(factories.artifact("attendance-walk-in-added-phone.png")))
+    assert "added=" not in page.url  # a reload does not confirm it a second time
+    db.session.expire_all()
+    assert sorted(stored()[2].values()).count("present") == 13
+
+
+def test_a_refused_mark_goes_back_and_says_why_and_the_counter_does_not_claim_it_saved(phone: Page, ctx) -> None:
+    commune = factories.commune()
+    hung = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
+    klass = factories.school_class(commune, capacity=10, instructors=(hung,), status="running")
+    from app.classes.services import local_today
+
+    ahead = factories.class_session(klass, on=local_today() + dt.timedelta(days=2))
+    learners = factories.enrol_learners(klass, 4)
+    db.session.commit()
+    page = phone
+    sign_in(page, hung.phone, factories.PASSWORD)
+    page.goto(f"/attendance/sessions/{ahead.id}")
+    sync, row = page.locator("[data-sync]"), page.locator(f"#learner-{learners[1].id}")
+    expect(sync).to_have_text("Đã lưu hết · 0 điểm danh đang chờ gửi")
+    row.get_by_role("button", name="Có mặt").click()
+
+    # The server refuses (the session has not happened): the button goes back, the reason shows by the row
+    # and in the alert, and the counter does not say everything is saved.
+    expect(row.get_by_role("button", name="Có mặt")).to_have_attribute("aria-pressed", "false")
+    expect(row.locator("[data-row-error]")).to_contain_text("chưa diễn ra")
+    expect(page.get_by_role("alert")).to_contain_text("Không lưu được: Buổi học ngày")
+    expect(sync).to_have_text("1 điểm danh không lưu được; nút đã trở lại như máy chủ đang lưu.")
+    expect(page.locator("[data-count='present']")).to_have_text("0")
+    expect(page.locator("[data-count='unmarked']")).to_have_text("4")
+    assert page.evaluate("localStorage.length === 0 || !Object.keys(localStorage).some(k => k.startsWith('hvs-att-'))")
+    page.screenshot(path=str(factories.artifact("attendance-refused-mark-phone.png")))
+
+    # What is allowed ahead is saved, and the page then says so.
+    row.get_by_role("button", name="Có phép").click()
+    expect(sync).to_have_text("Đã lưu hết · 0 điểm danh đang chờ gửi")
+    expect(row.locator("[data-row-error]")).to_be_hidden()
+    page.reload()
+    expect(row.get_by_role("button", name="Có phép")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("[data-count='excused']")).to_have_text("1")
+    assert stored()[2] == {learners[1].id: "excused"}
+
+
+def test_a_refused_batch_is_not_sent_again_and_the_screen_shows_what_the_server_has(phone: Page, ctx) -> None:
+    commune = factories.commune()
+    hung = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
+    klass = factories.school_class(commune, capacity=10, instructors=(hung,), status="running")
+    session = factories.session_now(klass)
+    learners = factories.enrol_learners(klass, 3)
+    db.session.commit()
+    page = phone
+    sign_in(page, hung.phone, factories.PASSWORD)
+    page.goto(f"/attendance/sessions/{session.id}")
+    expect(page.locator("[data-sync]")).to_have_text("Đã lưu hết · 0 điểm danh đang chờ gửi")
+    sent: list[dict] = []
+    page.on("request", lambda r: sent.extend(json.loads(r.post_data or "{}").get("marks", []))
+            if r.method == "POST" and r.url.endswith("/marks.json") else None)
+    # The class is handed to another instructor while the page is open: the server answers 403, for good.
+    from app.classes import services as classes
+
+    mai = factories.person(commune, name="Trần Thị Mai", role=Role.INSTRUCTOR)
+    classes.set_staff(klass, instructors=(mai,), assistants=())
+    db.session.commit()
+    row = page.locator(f"#learner-{learners[0].id}")
+    row.get_by_role("button", name="Vắng").click()
+    expect(row.get_by_role("button", name="Vắng")).to_have_attribute("aria-pressed", "false")
+    expect(page.get_by_role("alert")).to_contain_text("Không lưu được")
+    expect(page.locator("[data-roll-call]")).to_have_attribute("data-pending", "0")
+    page.wait_for_timeout(6_000)  # longer than the 5-second resend while marks wait
+    assert [(m["enrolment_id"], m["status"]) for m in sent] == [(learners[0].id, "absent")]  # sent once only
+    assert stored()[0] == 0
+
+
+def test_the_roll_call_roster_and_reports_pass_axe(axe_scan, ctx) -> None:
+    from tests import axe
+
+    commune = factories.commune()
+    dong = factories.village(commune, "Thôn Đông")
+    officer = factories.person(commune, name="Đỗ Thị Lan", role=Role.OFFICER)
+    hung = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
+    klass = factories.school_class(commune, capacity=3, instructors=(hung,), status="running",
+                                   at=factories.venue(commune, in_village=dong))
+    session = factories.session_now(klass)
+    learners = factories.enrol_learners(klass, 3, village=dong)
+    from app.attendance import marks as attendance_marks
+    from app.classes import enrolment as enrolments
+    from app.extensions import utcnow
+
+    seated = enrolments.enrol_walk_in(klass, full_name="Vương Thị Xuân", birth_year=1952, village=dong,
+                                      consent_method="verbal", actor=hung, above_capacity=True)
+    enrolments.enrol_walk_in(klass, full_name="Lò Văn Sáng", birth_year=1948, village=dong, consent_method="verbal",
+                             actor=hung)  # waiting: the class is full
+    attendance_marks.mark(session, learners[0], "present", actor=hung, now=utcnow())
+    attendance_marks.mark(session, seated, "present", actor=hung, now=utcnow())
+    db.session.commit()
+    paths = [f"/attendance/sessions/{session.id}?added={seated.id}", f"/classes/{klass.id}/roster?session={session.id}",
+             f"/classes/{klass.id}/roster", f"/classes/{klass.id}/attendance", f"/communes/{commune.id}/attendance"]
+    assert axe_scan(paths, sign_in=lambda page: axe.sign_in(page, officer.phone, factories.PIN)) == []

@@ -69,7 +69,9 @@ def test_each_learner_has_the_share_of_sessions_attended_since_they_enrolled(sch
     assert found["An Thị Hoa"] == reports.Rate(held=4, present=3, late=1) and found["An Thị Hoa"].share == 1
     assert found["Bùi Văn Bình"] == reports.Rate(held=4, present=1, absent=3) and found["Bùi Văn Bình"].percent == "25%"
     assert found["Cao Thị Cúc"] == reports.Rate(held=4, present=1, absent=1, excused=1)
-    assert found["Cao Thị Cúc"].unmarked == 1 and found["Cao Thị Cúc"].share == 0.25
+    # Her fourth session is not marked yet: not an absence, and not in her rate (1 attended of 3 marked).
+    assert found["Cao Thị Cúc"].unmarked == 1 and found["Cao Thị Cúc"].marked == 3
+    assert found["Cao Thị Cúc"].share == pytest.approx(1 / 3) and found["Cao Thị Cúc"].percent == "33%"
     assert found["Dương Thị Duyên"] == reports.Rate(held=2, present=1, absent=1)  # weeks 1–2 do not count
     share = reports.share_attended(klass, rows["a"].person, as_of=as_of)
     assert share is not None and share.share == 1.0
@@ -87,7 +89,8 @@ def test_the_class_and_village_rates_come_from_the_same_counts(school) -> None:
     klass, _held, _rows, as_of, dong, tay = school
     (only,) = reports.commune_classes(klass.commune_id, as_of=as_of)
     assert (only.klass, only.learners, only.sessions) == (klass, 4, 4)
-    assert (only.rate.held, only.rate.attended, only.rate.share) == (14, 7, 0.5)
+    assert (only.rate.held, only.rate.unmarked, only.rate.attended) == (14, 1, 7)
+    assert only.rate.share == pytest.approx(7 / 13)  # the session nobody marked is left out, not counted absent
     villages = {v.name: v for v in reports.commune_villages(klass.commune_id, as_of=as_of)}
     assert set(villages) == {"Thôn Đông", "Thôn Tây"}
     assert (villages["Thôn Đông"].learners, villages["Thôn Đông"].rate.held, villages["Thôn Đông"].rate.attended) == (
@@ -102,23 +105,26 @@ def test_the_absentee_list_has_those_who_missed_their_latest_sessions_in_a_row(s
     three = reports.absentees(klass.commune_id, 3, as_of=as_of)
     assert [(a.person.full_name, a.missed, a.since, a.last_attended) for a in three] == [
         ("Bùi Văn Bình", 3, held[1].date, held[0].date)]
+    # Cúc's latest session is not marked: it is skipped, not counted; the excused one before her absence ends the run.
     two = reports.absentees(klass.commune_id, 2, as_of=as_of)
-    assert [(a.person.full_name, a.missed) for a in two] == [("Bùi Văn Bình", 3), ("Cao Thị Cúc", 2)]
-    assert two[1].since == held[2].date  # the excused absence before ended the run
-    assert [a.person.full_name for a in reports.absentees(klass.commune_id, 1, as_of=as_of)] == [
-        "Bùi Văn Bình", "Cao Thị Cúc", "Dương Thị Duyên"]
-    assert [a.person.full_name for a in reports.absentees(klass.commune_id, 2, as_of=as_of, village_ids={tay.id})] \
-        == ["Cao Thị Cúc"]
+    assert [(a.person.full_name, a.missed) for a in two] == [("Bùi Văn Bình", 3)]
+    one = reports.absentees(klass.commune_id, 1, as_of=as_of)
+    assert [(a.person.full_name, a.missed) for a in one] == [
+        ("Bùi Văn Bình", 3), ("Cao Thị Cúc", 1), ("Dương Thị Duyên", 1)]
+    assert one[1].since == held[2].date
+    assert [a.person.full_name for a in reports.absentees(klass.commune_id, 1, as_of=as_of, village_ids={tay.id})] \
+        == ["Cao Thị Cúc", "Dương Thị Duyên"]
 
 
 def test_coming_back_ends_a_run_and_finished_classes_need_no_follow_up(school) -> None:
     klass, held, rows, as_of, *_ = school
     next_week = factories.class_session(klass, on=held[-1].date + dt.timedelta(days=14))
     marks.mark(next_week, rows["b"], "late", actor=None, now=moment(next_week))
+    marks.mark(next_week, rows["c"], "absent", actor=None, now=moment(next_week))
     later = moment(next_week, 60)
-    # Bình came back; Cúc, not marked at the new session either, has now missed three in a row.
-    assert [(a.person.full_name, a.missed) for a in reports.absentees(klass.commune_id, 3, as_of=later)] == [
-        ("Cao Thị Cúc", 3)]
+    # Bình came back; Cúc is absent again: two absences in a row (the unmarked session between is skipped).
+    assert [(a.person.full_name, a.missed) for a in reports.absentees(klass.commune_id, 2, as_of=later)] == [
+        ("Cao Thị Cúc", 2)]
     classes.set_status(klass, "running")
     classes.set_status(klass, "finished")
     assert reports.absentees(klass.commune_id, 1, as_of=later) == []
@@ -143,3 +149,50 @@ def test_the_demo_has_marks_and_someone_to_follow_up(ctx: Flask) -> None:
     rates = reports.commune_classes(commune.id)
     assert len(rates) >= 2 and all(r.rate.held > 0 for r in rates)
     assert 0.6 < reports.total(reports.commune_villages(commune.id)).share < 1
+
+
+def test_sessions_not_marked_yet_are_not_absences_anywhere(school) -> None:
+    klass, held, rows, as_of, *_ = school
+    # A fifth session is held and nobody marks it: no rate goes down, and it is counted as not marked yet.
+    fifth = factories.class_session(klass, on=held[-1].date + dt.timedelta(days=7))
+    later = moment(fifth, 60)
+    before = {i.person.full_name: i.rate for i in reports.class_learners(klass, as_of=as_of)}
+    after = {i.person.full_name: i.rate for i in reports.class_learners(klass, as_of=later)}
+    for name, rate in after.items():
+        assert rate.share == before[name].share and rate.unmarked == before[name].unmarked + 1, name
+        assert rate.absent == before[name].absent
+    (only,) = reports.commune_classes(klass.commune_id, as_of=later)
+    assert only.rate.unmarked == 5 and only.rate.share == pytest.approx(7 / 13)
+    assert reports.total(reports.commune_villages(klass.commune_id, as_of=later)).share == pytest.approx(7 / 13)
+    assert [a.person.full_name for a in reports.absentees(klass.commune_id, 2, as_of=later)] == ["Bùi Văn Bình"]
+    rate = reports.share_attended(klass, rows["a"].person, as_of=later)
+    assert rate is not None and (rate.share, rate.unmarked) == (1.0, 1)
+    headers, table = reports.class_export(klass, as_of=later)
+    an = next(r for r in table if r[1] == "An Thị Hoa")
+    assert an[headers.index("Chưa điểm danh")] == 1 and an[-1] == 100.0
+    nobody = reports.Rate(held=3)
+    assert (nobody.share, nobody.percent, nobody.unmarked) == (None, "—", 3)
+
+
+def test_absent_twice_lists_recorded_absences_in_active_classes(school) -> None:
+    klass, held, rows, as_of, *_ = school
+    found = reports.absent_twice(klass.commune_id, as_of=as_of)
+    assert [(a.person.full_name, a.klass, a.absences, a.last_absent) for a in found] == [
+        ("Bùi Văn Bình", klass, 3, held[3].date)]
+    # Cúc has one absence and one session nobody marked: not twice absent.
+    marks.mark(held[3], rows["c"], "absent", actor=None, now=moment(held[3], 30))
+    found = reports.absent_twice(class_ids=[klass.id], as_of=as_of)
+    assert [(a.person.full_name, a.absences) for a in found] == [("Bùi Văn Bình", 3), ("Cao Thị Cúc", 2)]
+    assert [a.person.full_name for a in reports.absent_twice(klass.commune_id, at_least=3, as_of=as_of)] == [
+        "Bùi Văn Bình"]
+    assert len(reports.absent_twice(klass.commune_id, as_of=as_of, limit=1)) == 1
+    _klass, _held, _rows, _as_of, dong, tay = school
+    assert [a.person.full_name for a in reports.absent_twice(klass.commune_id, village_ids={tay.id}, as_of=as_of)] \
+        == ["Cao Thị Cúc"]
+    assert reports.absent_twice(class_ids=[], as_of=as_of) == []
+    # The other commune's learner (one absence) never appears; a finished class needs no follow-up.
+    classes.set_status(klass, "running")
+    classes.set_status(klass, "finished")
+    assert reports.absent_twice(klass.commune_id, as_of=as_of) == []
+    with pytest.raises(ValueError):
+        reports.absent_twice(as_of=as_of)

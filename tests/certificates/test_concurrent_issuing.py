@@ -121,7 +121,7 @@ def test_two_officers_confirming_a_class_at_once_record_each_completion_once(app
 
     results, errors = _together(app, work)
     assert not errors, errors
-    assert results == {"first": 2, "second": 2}
+    assert sorted(results.values()) == [0, 2]  # each learner is confirmed (and counted) by one officer only
     assert _count(app, Completion) == 2
 
 

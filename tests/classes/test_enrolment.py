@@ -217,3 +217,91 @@ def test_enrolling_someone_of_another_commune_names_nobody(setting, client) -> N
     with pytest.raises(DomainError) as refused:
         enrolments.enrol(klass, stranger, source="staff", actor=hung)
     assert "Xa Lạ" not in str(refused.value.message)
+
+
+# --- walk-ins in a full class -----------------------------------------------------------------
+
+def test_a_full_class_seats_a_walk_in_above_capacity_only_when_staff_say_so(setting) -> None:
+    commune, village, hung, klass = setting
+    for person in _learners(commune, "Nguyễn Thị Hương", "Trần Văn Bình"):
+        enrolments.enrol(klass, person, source="staff", actor=hung)
+    waiting = enrolments.enrol_walk_in(klass, full_name="Bùi Thị Lành", birth_year=1950, village=village,
+                                       consent_method="verbal", actor=hung)
+    assert (waiting.status, waiting.above_capacity, waiting.seated_by_id) == ("waitlisted", False, None)
+    seated = enrolments.enrol_walk_in(klass, full_name="Lò Văn Sáng", birth_year=1948, village=village,
+                                      consent_method="verbal", actor=hung, above_capacity=True)
+    assert (seated.status, seated.above_capacity, seated.seated_by_id) == ("enrolled", True, hung.id)
+    assert seated.enrolled_at is not None and enrolments.enrolled_count(klass) == 3  # above the 2 seats
+    # In a class with a free seat, the same tick changes nothing: an ordinary enrolment.
+    roomy = factories.school_class(commune, title="Lớp rộng", capacity=5, instructors=(hung,))
+    plain = enrolments.enrol(roomy, factories.person(commune, name="Hà Thị Mơ"), source="staff", actor=hung,
+                             above_capacity=True)
+    assert (plain.status, plain.above_capacity, plain.seated_by_id) == ("enrolled", False, None)
+
+
+def test_someone_waiting_can_be_seated_above_capacity_and_it_is_recorded(setting) -> None:
+    commune, _v, hung, klass = setting
+    a, b, c, d = _learners(commune, "Nguyễn Thị Hương", "Trần Văn Bình", "Lê Thị Ánh Tuyết", "Phạm Văn Đức")
+    rows = [enrolments.enrol(klass, p, source="staff", actor=hung) for p in (a, b, c, d)]
+    seated = enrolments.seat_above_capacity(rows[3], actor=hung)
+    assert (seated.status, seated.above_capacity, seated.seated_by_id) == ("enrolled", True, hung.id)
+    assert enrolments.waitlist_position(rows[2]) == 1 and enrolments.enrolled_count(klass) == 3
+    assert enrolments.seat_above_capacity(rows[3], actor=hung) is rows[3]  # twice changes nothing
+    # Enrolling a waiting person again "above capacity" seats them too.
+    again = enrolments.enrol(klass, c, source="staff", actor=hung, above_capacity=True)
+    assert (again.status, again.above_capacity) == ("enrolled", True)
+    # Seats freed later go to nobody while the class is still over capacity.
+    assert enrolments.withdraw(rows[0], actor=hung) == []
+    enrolments.withdraw(rows[1], actor=hung)
+    with pytest.raises(DomainError, match="không còn trong danh sách chờ"):
+        enrolments.seat_above_capacity(rows[1], actor=hung)
+
+
+def test_seating_above_capacity_still_needs_consent(setting) -> None:
+    commune, _v, hung, klass = setting
+    for person in _learners(commune, "Nguyễn Thị Hương", "Trần Văn Bình"):
+        enrolments.enrol(klass, person, source="staff", actor=hung)
+    late = factories.person(commune, name="Phạm Văn Đức")
+    row = enrolments.enrol(klass, late, source="staff", actor=hung)
+    people.withdraw_consent(people.active_consent(late, "learning"), by=late)
+    with pytest.raises(DomainError, match="đồng ý"):
+        enrolments.seat_above_capacity(row, actor=hung)
+    assert row.status == "waitlisted"
+
+
+def _enrolment_of(name: str) -> Enrolment:
+    return db.session.scalar(select(Enrolment).join(Person, Person.id == Enrolment.person_id)
+                             .where(Person.full_name == name))
+
+
+def test_the_roster_shows_who_was_seated_above_capacity(setting, client) -> None:
+    commune, village, hung, klass = setting
+    for person in _learners(commune, "Nguyễn Thị Hương", "Trần Văn Bình"):
+        enrolments.enrol(klass, person, source="staff", actor=hung)
+    db.session.commit()
+    from tests.conftest import login
+
+    login(client, hung)
+    page = client.get(f"/classes/{klass.id}/roster").get_data(as_text=True)
+    assert "Cho vào lớp dù đã đủ chỗ (vượt sức chứa)" in page  # offered only because the class is full
+    reply = client.post(f"/classes/{klass.id}/walk-in", data={
+        "full_name": "Bùi Thị Lành", "birth_year": "1950", "village_id": str(village.id), "consent": "y",
+        "consent_method": "verbal", "above_capacity": "y"})
+    assert reply.status_code == 302
+    row = _enrolment_of("Bùi Thị Lành")
+    assert (row.status, row.above_capacity, row.seated_by_id) == ("enrolled", True, hung.id)
+    page = client.get(f"/classes/{klass.id}/roster").get_data(as_text=True)
+    assert "Đã ghi danh Bùi Thị Lành, vượt sức chứa của lớp." in page
+    assert "Đã ghi danh 3/2" in page and "1 người vượt sức chứa" in page
+    assert "Vượt sức chứa" in page and "do Nguyễn Văn Hùng cho vào" in page
+    # Someone waiting is seated from the waiting list with one button.
+    reply = client.post(f"/classes/{klass.id}/walk-in", data={
+        "full_name": "Lò Văn Sáng", "birth_year": "1948", "village_id": str(village.id), "consent": "y",
+        "consent_method": "verbal"})
+    sang = _enrolment_of("Lò Văn Sáng")
+    assert sang.status == "waitlisted"
+    assert "Cho vào lớp (vượt sức chứa)" in client.get(f"/classes/{klass.id}/roster").get_data(as_text=True)
+    reply = client.post(f"/enrolments/{sang.id}/seat")
+    assert reply.status_code == 302 and reply.location.endswith(f"/classes/{klass.id}/roster#walkin")
+    db.session.expire_all()
+    assert (sang.status, sang.above_capacity) == ("enrolled", True)

@@ -67,7 +67,7 @@ def test_a_learner_enrols_from_the_class_page_after_ticking_consent(client: Flas
     assert "Bạn đã ghi danh vào lớp" in response.get_data(as_text=True)
     assert people.active_consent(learner, "learning").method == "online"
     row = enrolment.enrolment_of(klass, learner)
-    response = client.post(f"/enrolments/{row.id}/withdraw", follow_redirects=True)
+    response = client.post(f"/enrolments/{row.id}/withdraw", data={"confirm": "yes"}, follow_redirects=True)
     assert "Bạn đã rút khỏi lớp" in response.get_data(as_text=True)
     db.session.refresh(row)
     assert row.status == "withdrawn"
@@ -297,6 +297,6 @@ def test_withdrawal_by_the_instructor_promotes_the_next_in_line(client: FlaskCli
             for n in ("A Văn Một", "B Văn Hai", "C Văn Ba", "D Văn Bốn")]
     db.session.commit()
     login(client, world["hung"])
-    response = client.post(f"/enrolments/{rows[0].id}/withdraw", follow_redirects=True)
+    response = client.post(f"/enrolments/{rows[0].id}/withdraw", data={"confirm": "yes"}, follow_redirects=True)
     assert "D Văn Bốn được chuyển từ danh sách chờ vào lớp" in response.get_data(as_text=True)
     assert db.session.get(Enrolment, rows[3].id).status == "enrolled"

@@ -87,3 +87,199 @@ def test_staff_print_a_sign_in_card_with_a_qr_code(client: FlaskClient, setup) -
     login(client, setup["instructor"])
     html = client.get(f"/people/{setup['huong'].id}/card").get_data(as_text=True)
     assert "<svg" in html and "Nguyễn Thị Hương" in html and "<?xml" not in html
+
+
+def _learner_in(client: FlaskClient, setup, who: str = "huong") -> None:
+    _start(client, setup)
+    response = client.post(f"/kiosk/learners/{setup[who].id}", data={"pin": factories.PIN})
+    assert response.location.endswith("/kiosk/me")
+
+
+def test_the_class_list_is_sorted_by_given_name_as_vietnamese_lists_are_read(client: FlaskClient, setup) -> None:
+    for name in ("Phạm Văn Đức", "Lê Thị Ánh", "Đỗ Văn Dũng", "Hoàng Văn An", "Vũ Thị Ân", "Bùi Thị Hương"):
+        enrolment.enrol(setup["class"], factories.person(setup["class"].commune, name=name), source="staff")
+    db.session.commit()
+    _start(client, setup)
+    html = client.get("/kiosk").get_data(as_text=True)
+    order = ["Hoàng Văn An", "Lê Thị Ánh", "Vũ Thị Ân", "Trần Văn Bình", "Đỗ Văn Dũng", "Phạm Văn Đức",
+             "Bùi Thị Hương", "Nguyễn Thị Hương"]
+    positions = [html.index(name) for name in order]
+    assert positions == sorted(positions)
+    # The tile's initial is the given name's, the letter the list is sorted by.
+    assert '<span class="initial" aria-hidden="true">Đ</span>' in html
+
+
+def test_leaving_kiosk_mode_without_a_staff_secret_is_refused(client: FlaskClient, setup) -> None:
+    from sqlalchemy import select
+
+    from app.auth.models import SignInGuard
+
+    _start(client, setup)
+    form = client.get("/kiosk/stop").get_data(as_text=True)
+    assert "Số điện thoại của cán bộ hoặc người hướng dẫn" in form
+    empty = client.post("/kiosk/stop", data={})
+    assert empty.status_code == 200 and "Vui lòng nhập mật khẩu hoặc mã PIN." in empty.get_data(as_text=True)
+    wrong = client.post("/kiosk/stop", data={"phone": setup["instructor"].phone, "secret": "sai-mat-khau"})
+    assert "Số điện thoại hoặc mật khẩu/mã PIN chưa đúng." in wrong.get_data(as_text=True)
+    # A learner knows her own PIN, but is not staff: the tablet stays a kiosk.
+    learner = client.post("/kiosk/stop", data={"phone": setup["huong"].phone, "secret": factories.PIN})
+    assert "Chỉ cán bộ xã hoặc người hướng dẫn của xã này" in learner.get_data(as_text=True)
+    assert client.get("/kiosk").status_code == 200
+    # The wrong secret counted against the instructor's sign-in lock.
+    guard = db.session.scalar(select(SignInGuard).where(SignInGuard.key == f"person:{setup['instructor'].id}"))
+    assert guard is not None and guard.failures == 1
+
+
+def test_a_staff_members_pin_leaves_kiosk_mode(client: FlaskClient, setup) -> None:
+    _start(client, setup)
+    response = client.post("/kiosk/stop", data={"phone": setup["instructor"].phone, "secret": factories.PIN})
+    assert response.status_code == 302 and response.location.endswith("/login")
+    assert "hvs_kiosk=;" in response.headers.get("Set-Cookie", "")
+    assert client.get("/kiosk").status_code == 404
+
+
+def test_wrong_staff_secrets_lock_the_account_as_signing_in_does(client: FlaskClient, setup) -> None:
+    _start(client, setup)
+    for _ in range(5):
+        client.post("/kiosk/stop", data={"phone": setup["instructor"].phone, "secret": "sai-mat-khau"})
+    locked = client.post("/kiosk/stop", data={"phone": setup["instructor"].phone, "secret": factories.PASSWORD})
+    assert "Đã nhập sai nhiều lần" in locked.get_data(as_text=True)
+    assert client.get("/kiosk").status_code == 200
+
+
+def test_staff_of_another_commune_cannot_leave_the_kiosk(client: FlaskClient, setup) -> None:
+    other = factories.person(factories.commune(factories.COMMUNE_CODES[1]), name="Lý Văn Khách", role=Role.OFFICER)
+    db.session.commit()
+    _start(client, setup)
+    response = client.post("/kiosk/stop", data={"phone": other.phone, "secret": factories.PASSWORD})
+    assert "Chỉ cán bộ xã hoặc người hướng dẫn của xã này" in response.get_data(as_text=True)
+    assert client.get("/kiosk").status_code == 200
+
+
+def test_an_officer_of_the_commune_may_leave_with_a_password(client: FlaskClient, setup) -> None:
+    officer = factories.person(setup["class"].commune, name="Phan Thị Cán", role=Role.OFFICER)
+    db.session.commit()
+    _start(client, setup)
+    response = client.post("/kiosk/stop", data={"phone": officer.phone, "secret": factories.PASSWORD})
+    assert response.location.endswith("/login")
+
+
+def test_one_tap_check_in_during_a_session_records_the_mark(client: FlaskClient, setup) -> None:
+    from sqlalchemy import select
+
+    from app.attendance.models import AttendanceMark
+
+    session = factories.session_now(setup["class"], started_minutes_ago=5)
+    db.session.commit()
+    _learner_in(client, setup)
+    page = client.get("/kiosk/me").get_data(as_text=True)
+    assert "Tôi có mặt" in page and "Điểm danh vào lớp" not in page
+    response = client.post("/kiosk/checkin", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Đã điểm danh: bạn có mặt" in html and "Bạn đã điểm danh: Có mặt" in html and "Tôi có mặt" not in html
+    mark = db.session.scalar(select(AttendanceMark).where(AttendanceMark.session_id == session.id))
+    assert mark.status == "present" and mark.marked_by_id == setup["huong"].id
+    again = client.post("/kiosk/checkin", follow_redirects=True).get_data(as_text=True)
+    assert "Bạn đã điểm danh buổi học này rồi" in again
+
+
+def test_checking_in_late_is_recorded_as_late(client: FlaskClient, setup) -> None:
+    from sqlalchemy import select
+
+    from app.attendance.models import AttendanceMark
+
+    factories.session_now(setup["class"], started_minutes_ago=40)
+    db.session.commit()
+    _learner_in(client, setup)
+    html = client.post("/kiosk/checkin", follow_redirects=True).get_data(as_text=True)
+    assert "bạn đến muộn" in html
+    assert db.session.scalar(select(AttendanceMark.status)) == "late"
+
+
+def test_without_a_session_open_there_is_no_check_in_and_a_forced_one_is_refused(client: FlaskClient, setup) -> None:
+    from sqlalchemy import func, select
+
+    from app.attendance.models import AttendanceMark
+
+    _learner_in(client, setup)
+    assert "Tôi có mặt" not in client.get("/kiosk/me").get_data(as_text=True)
+    html = client.post("/kiosk/checkin", follow_redirects=True).get_data(as_text=True)
+    assert "Bây giờ lớp không có buổi học nào đang mở điểm danh." in html
+    assert db.session.scalar(select(func.count()).select_from(AttendanceMark)) == 0
+
+
+def test_a_session_later_today_says_when_check_in_opens(client: FlaskClient, setup) -> None:
+    import datetime as dt
+
+    from app.classes import services as classes
+
+    now = classes.local_now()
+    if now.hour >= 21:
+        pytest.skip("too late in the day (Vietnam time) for a later session today")
+    start = (now + dt.timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    factories.class_session(setup["class"], on=now.date(), start=start.time(),
+                            end=(start + dt.timedelta(minutes=30)).time())
+    db.session.commit()
+    _learner_in(client, setup)
+    html = client.get("/kiosk/me").get_data(as_text=True)
+    opens = (start - dt.timedelta(minutes=15)).strftime("%H:%M")
+    assert f"Điểm danh mở lúc {opens}." in html and "Tôi có mặt" not in html
+
+
+def test_check_in_needs_the_kiosk(client: FlaskClient, setup) -> None:
+    factories.session_now(setup["class"])
+    db.session.commit()
+    login(client, setup["huong"])
+    assert client.post("/kiosk/checkin").location.endswith("/")
+
+
+def test_the_kiosk_bar_carries_the_communes_idle_times(client: FlaskClient, setup) -> None:
+    _learner_in(client, setup)
+    html = client.get("/kiosk/me").get_data(as_text=True)
+    assert 'data-idle="120"' in html and 'data-idle-lesson="300"' in html
+    assert 'data-countdown="30"' in html and 'data-countdown-lesson="30"' in html
+    assert "Tôi vẫn đang học" in html and 'role="alertdialog"' in html
+    from app.kiosk import settings
+
+    settings.save_seconds(setup["class"].commune, 8, 4, actor=None)
+    db.session.commit()
+    html = client.get("/kiosk/me").get_data(as_text=True)
+    assert 'data-idle="4"' in html and 'data-idle-lesson="8"' in html and 'data-countdown-lesson="4"' in html
+
+
+def test_pages_say_when_they_show_a_lesson(client: FlaskClient, setup) -> None:
+    _learner_in(client, setup)
+    module = client.get("/catalog/modules/NCT-06").get_data(as_text=True)
+    assert "data-kiosk-activity" not in module
+    lesson_path = next(part.split('"')[0] for part in module.split('href="')[1:] if "/lessons/" in part)
+    assert 'data-kiosk-activity="lesson"' in client.get(lesson_path).get_data(as_text=True)
+
+
+def test_an_officer_sets_the_communes_idle_times_in_minutes(client: FlaskClient, setup) -> None:
+    officer = factories.person(setup["class"].commune, name="Phan Thị Cán", role=Role.OFFICER)
+    db.session.commit()
+    login(client, officer)
+    commune_id = setup["class"].commune_id
+    page = client.get(f"/communes/{commune_id}/kiosk/settings").get_data(as_text=True)
+    assert 'value="5"' in page and 'value="2"' in page
+    for bad in ({"lesson_minutes": "0", "other_minutes": "2"}, {"lesson_minutes": "61", "other_minutes": "2"},
+                {"lesson_minutes": "abc", "other_minutes": "2"}, {"lesson_minutes": "5"}):
+        refused = client.post(f"/communes/{commune_id}/kiosk/settings", data=bad)
+        assert refused.status_code == 200 and "Vui lòng sửa các mục sau" in refused.get_data(as_text=True)
+    from app.kiosk import settings
+
+    assert settings.idle_times(commune_id) == settings.defaults()
+    saved = client.post(f"/communes/{commune_id}/kiosk/settings", data={"lesson_minutes": "8", "other_minutes": "3"})
+    assert saved.status_code == 302
+    assert settings.idle_times(commune_id) == settings.IdleTimes(480, 180)
+    show = client.get(f"/classes/{setup['class'].id}").get_data(as_text=True)
+    assert "sau 8 phút không chạm" in show and "Đổi thời gian tự đăng xuất" in show
+
+
+def test_the_class_page_starts_the_kiosk_for_staff_who_teach_it(client: FlaskClient, setup) -> None:
+    login(client, setup["instructor"])
+    html = client.get(f"/classes/{setup['class'].id}").get_data(as_text=True)
+    assert f'action="/classes/{setup["class"].id}/kiosk/start"' in html
+    assert "Dùng máy này cho cả lớp (máy dùng chung)" in html and "Đổi thời gian tự đăng xuất" not in html
+    login(client, setup["huong"])
+    assert "kiosk/start" not in client.get(f"/classes/{setup['class'].id}").get_data(as_text=True)

@@ -69,7 +69,10 @@ def test_instructors_set_pins_not_passwords(client: FlaskClient, commune_people)
 ])
 def test_who_may_erase_whom(client: FlaskClient, commune_people, actor: str, target: str, allowed: bool) -> None:
     target_id = commune_people[target]
-    response = _as(client, commune_people[actor]).post(f"/people/{target_id}/erase")
+    name = db.session.get(Person, target_id).full_name
+    client = _as(client, commune_people[actor])
+    assert client.get(f"/people/{target_id}/erase").status_code == (200 if allowed else 403)
+    response = client.post(f"/people/{target_id}/erase", data={"confirm": "yes", "full_name": name})
     assert response.status_code == (302 if allowed else 403)
     db.session.expire_all()
     assert (db.session.get(Person, target_id).erased_at is not None) is allowed

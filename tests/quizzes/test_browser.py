@@ -1,13 +1,18 @@
-"""A learner takes a quiz at tablet size: half the answers online, the rest offline, then submits."""
+"""A learner takes a quiz at tablet size: half the answers online, the rest offline, then submits. An instructor
+ticks practical tasks on a phone without the page reloading."""
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
+from app.catalog import services as catalog
+from app.classes import enrolment
 from app.extensions import db
+from app.policy import Role
+from app.quizzes import practical
 from app.quizzes.models import Attempt, AttemptAnswer
-from tests import factories
+from tests import axe, factories
 
 pytestmark = pytest.mark.browser
 
@@ -97,3 +102,89 @@ def test_quiz_fits_a_phone_screen(phone, curriculum) -> None:
     box = visible.locator(".choice, input[name=answer], input[type=checkbox], select").first.bounding_box()
     assert box and box["height"] >= 48
     page.screenshot(path=str(factories.artifact("quiz-phone.png")))
+
+
+def _checklist():
+    """A class on NCT-05 with its instructor and two learners enrolled."""
+    commune = factories.commune()
+    instructor = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
+    module = catalog.module_by_code("NCT-05")
+    school = factories.school_class(commune, instructors=(instructor,), modules=(module,))
+    learners = [factories.person(commune, name=name) for name in ("Nguyễn Thị Hương", "Trần Văn Bình")]
+    rows = [enrolment.enrol(school, learner, source="staff") for learner in learners]
+    db.session.commit()
+    return school, instructor, learners, module, rows
+
+
+def _ticked(person_id: int, module_id: int) -> set[str]:
+    db.session.expire_all()
+    return set(practical.checks_for([person_id], module_id)[person_id])
+
+
+def test_an_instructor_ticks_practical_tasks_on_a_phone_without_a_reload(phone, curriculum) -> None:
+    school, instructor, learners, module, rows = _checklist()
+    page = phone
+    axe.sign_in(page, instructor.phone, factories.PIN)
+    page.goto(f"/classes/{school.id}/practical")
+    page.evaluate("window.stillHere = 'yes'")  # a reload or a navigation would wipe this
+    task = module.current.tasks[0]
+    first = page.locator(f"#learner-{learners[0].id}")
+    button = first.get_by_role("button", name=task.title_vi)
+    expect(button).to_have_attribute("aria-pressed", "false")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(first.get_by_role("status")).to_contain_text("Đã lưu")
+    expect(first.locator("[data-when]").first).not_to_be_empty()
+    assert page.evaluate("window.stillHere") == "yes"
+    assert _ticked(learners[0].id, module.id) == {task.code}
+    page.screenshot(path=str(factories.artifact("practical-ticked-phone.png")))
+
+    # The second learner left the class while the page was open: the tick is refused, reverts and says why.
+    enrolment.withdraw(rows[1])
+    db.session.commit()
+    second = page.locator(f"#learner-{learners[1].id}")
+    refused = second.get_by_role("button", name=task.title_vi)
+    refused.click()
+    expect(second.get_by_role("status")).to_contain_text("Chưa lưu")
+    expect(second.get_by_role("status")).to_contain_text("không còn học lớp này")
+    expect(refused).to_have_attribute("aria-pressed", "false")
+    assert _ticked(learners[1].id, module.id) == set()
+    page.screenshot(path=str(factories.artifact("practical-refused-phone.png")))
+
+    # A tick made by mistake is taken back the same way.
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    expect(first.get_by_role("status")).to_contain_text("bỏ đánh dấu")
+    assert _ticked(learners[0].id, module.id) == set()
+    assert page.evaluate("window.stillHere") == "yes"
+
+
+def test_practical_ticks_still_work_without_javascript(browser, live_server, curriculum) -> None:
+    school, instructor, learners, module, _rows = _checklist()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=live_server,
+                                  java_script_enabled=False)
+    page = context.new_page()
+    try:
+        axe.sign_in(page, instructor.phone, factories.PIN)
+        page.goto(f"/classes/{school.id}/practical")
+        task = module.current.tasks[1]
+        page.locator(f"#learner-{learners[1].id}").get_by_role("button", name=task.title_vi).click()
+        page.wait_for_load_state()
+        expect(page.locator(f"#learner-{learners[1].id}").get_by_role("button", name=task.title_vi)) \
+            .to_have_attribute("aria-pressed", "true")
+        assert _ticked(learners[1].id, module.id) == {task.code}
+    finally:
+        context.close()
+
+
+def test_results_and_practical_pages_are_accessible(axe_scan, curriculum) -> None:
+    school, instructor, _learners, _module, _rows = _checklist()
+
+    def open_menu(page: Page, path: str) -> None:
+        if page.locator("[data-menu-button]").is_visible():
+            page.locator("[data-menu-button]").click()
+
+    paths = [f"/classes/{school.id}/practical", f"/classes/{school.id}/results"]
+    sign_in = lambda page: axe.sign_in(page, instructor.phone, factories.PIN)  # noqa: E731
+    assert axe_scan(paths, sign_in=sign_in) == []
+    assert axe_scan(paths, sign_in=sign_in, prepare=open_menu) == []
