@@ -86,6 +86,13 @@ def from_env(instance_path: Path, env: Mapping[str, str] | None = None) -> dict[
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), False),
         "REMEMBER_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), False),
+        # No new cookie on every response: the idle timeout keeps its own "seen" time in the session and
+        # rewrites it at most every 5 minutes (app/auth/sessions.py), which is what keeps a session alive.
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        # Pages under 500 bytes go out as they are; brotli at quality 2 costs about half of quality 4 on a page
+        # and makes it about a tenth bigger (docs/PERFORMANCE.md, "Daily pages").
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_BR_LEVEL": 2,
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open on a tablet all morning still submits
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0") or 0),

@@ -26,9 +26,6 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 FORMATS = ("csv", "xlsx")
@@ -90,6 +87,8 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell  # here, not at start-up: only exports and imports need openpyxl
+
     if value is None or _number(value):
         return value
     if isinstance(value, bool):
@@ -110,6 +109,10 @@ def sheet_title(title: str) -> str:
 
 def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
     """Write a one-sheet Excel workbook with a bold header row."""
+    from openpyxl import Workbook  # here, not at start-up: only exports and imports need openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title(title))
     bold = Font(bold=True)

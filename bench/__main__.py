@@ -4,8 +4,8 @@ from __future__ import annotations
 import runpy
 import sys
 
-BENCHMARKS = ("bench.bench_lesson_page", "bench.bench_quiz_answers", "bench.bench_attendance_sync",
-              "bench.bench_certificate_pdf", "bench.bench_certificates_issue")
+BENCHMARKS = ("bench.bench_pages", "bench.bench_lesson_page", "bench.bench_quiz_answers",
+              "bench.bench_attendance_sync", "bench.bench_certificate_pdf", "bench.bench_certificates_issue")
 
 
 def main() -> None:

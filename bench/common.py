@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import requests
@@ -91,14 +91,19 @@ def bench_database(name: str, *, learners: int = 0) -> Iterator[dict[str, str]]:
         psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# The gunicorn master of each server a benchmark started, by base URL (for `tree_memory`).
+SERVER_PIDS: dict[str, int] = {}
+
+
 @contextmanager
 def gunicorn(env: dict[str, str], app: str = "wsgi:app", workers: int = 2,
              extra: tuple[str, ...] = ()) -> Iterator[str]:
-    """Serve an app with gunicorn (sync workers) and yield its base URL."""
+    """Serve an app with gunicorn (sync workers, settings from gunicorn.conf.py) and yield its base URL."""
     port = free_port()
     process = subprocess.Popen([str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
                                 "--log-level", "warning", *extra, app], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[base] = process.pid
     try:
         for _ in range(300):
             try:
@@ -110,8 +115,47 @@ def gunicorn(env: dict[str, str], app: str = "wsgi:app", workers: int = 2,
             raise RuntimeError("gunicorn did not start")
         yield base
     finally:
+        SERVER_PIDS.pop(base, None)
         process.terminate()
         process.wait(timeout=10)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with suppress(OSError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def tree_memory(pid: int) -> dict[str, float]:
+    """Memory of a process and all its descendants in MiB: summed RSS, and PSS and USS where the kernel gives them.
+
+    Summed RSS counts pages the processes share (a preloaded app's code) once per process; PSS splits each
+    shared page between its sharers, so the tree's PSS is what it really occupies; USS is what only it holds.
+    """
+    pids, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        pids.append(current)
+        queue += _children(current)
+    totals = {"processes": float(len(pids)), "rss": 0.0, "pss": 0.0, "uss": 0.0}
+    for current in pids:
+        for line in Path(f"/proc/{current}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                totals["rss"] += int(line.split()[1]) / 1024
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            totals["pss"] = totals["uss"] = float("nan")
+            continue
+        for line in rollup:
+            key, _, rest = line.partition(":")
+            if key == "Pss":
+                totals["pss"] += int(rest.split()[0]) / 1024
+            elif key in ("Private_Clean", "Private_Dirty"):
+                totals["uss"] += int(rest.split()[0]) / 1024
+    return totals
 
 
 def sign_in(base: str, phone: str, secret: str) -> requests.Session:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, literal_column, or_, select, union_all
 from sqlalchemy.orm import lazyload, selectinload
 
 from app.catalog.models import Lesson, LessonRead, Module, Question, Track
@@ -85,7 +85,7 @@ class ClassLearning:
 # --- progress per module ------------------------------------------------------------------------
 
 def module_progress(person_id: int, modules: Iterable[Module]) -> dict[int, ModuleProgress]:
-    """Return each module's progress for a person (current versions only), in four queries."""
+    """Return each module's progress for a person (current versions only), in two queries."""
     modules = [m for m in modules if m.current is not None]
     if not modules:
         return {}
@@ -96,15 +96,25 @@ def module_progress(person_id: int, modules: Iterable[Module]) -> dict[int, Modu
             select(Lesson.module_version_id, Lesson.slug, Lesson.title_vi, Lesson.title_en)
             .where(Lesson.module_version_id.in_(list(versions))).order_by(Lesson.module_version_id, Lesson.position)):
         lessons[versions[version_id].id].append(LessonStub(slug, title_vi, title_en))
+    # The person's flags in one aggregate query: lessons read, which versions have a quiz, quizzes passed.
+    flags = union_all(
+        select(literal_column("'read'"), LessonRead.module_id, LessonRead.lesson_slug)
+        .where(LessonRead.person_id == person_id, LessonRead.module_id.in_(module_ids)),
+        select(literal_column("'quiz'"), Question.module_version_id, literal_column("''"))
+        .where(Question.module_version_id.in_(list(versions))).distinct(),
+        select(literal_column("'passed'"), Attempt.module_id, literal_column("''"))
+        .where(Attempt.person_id == person_id, Attempt.module_id.in_(module_ids), Attempt.passed.is_(True))
+        .distinct())
     read: dict[int, set[str]] = {mid: set() for mid in module_ids}
-    for module_id, slug in db.session.execute(
-            select(LessonRead.module_id, LessonRead.lesson_slug)
-            .where(LessonRead.person_id == person_id, LessonRead.module_id.in_(module_ids))):
-        read[module_id].add(slug)
-    with_quiz = {versions[v].id for v in db.session.scalars(
-        select(Question.module_version_id).where(Question.module_version_id.in_(list(versions))).distinct())}
-    passed = set(db.session.scalars(select(Attempt.module_id).where(
-        Attempt.person_id == person_id, Attempt.module_id.in_(module_ids), Attempt.passed.is_(True)).distinct()))
+    with_quiz: set[int] = set()
+    passed: set[int] = set()
+    for kind, key, slug in db.session.execute(flags):
+        if kind == "read" and key in read:
+            read[key].add(slug)
+        elif kind == "quiz" and key in versions:
+            with_quiz.add(versions[key].id)
+        elif kind == "passed":
+            passed.add(key)
     found = {}
     for module in modules:
         done = frozenset(lesson.slug for lesson in lessons[module.id] if lesson.slug in read[module.id])

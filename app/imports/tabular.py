@@ -20,8 +20,6 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string
 
 from app.errors import DomainError
 from app.people.names import search_key
@@ -129,6 +127,8 @@ def _inspect_zip(filename: str, data: bytes, limits: Limits) -> None:
 
 def _check_dimension(filename: str, head: bytes, limits: Limits) -> None:
     """Refuse a sheet that declares more rows or columns than allowed (the declaration may be absent or lie)."""
+    from openpyxl.utils import column_index_from_string  # here, not at start-up: only exports and imports need openpyxl
+
     found = _DIMENSION.search(head)
     if not found or not found.group(3):
         return
@@ -139,6 +139,8 @@ def _check_dimension(filename: str, head: bytes, limits: Limits) -> None:
 
 
 def _xlsx_rows(filename: str, data: bytes, limits: Limits) -> Iterator[list[str]]:
+    from openpyxl import load_workbook  # here, not at start-up: only exports and imports need openpyxl
+
     _inspect_zip(filename, data, limits)
     try:
         with warnings.catch_warnings():
