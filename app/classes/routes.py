@@ -208,10 +208,10 @@ def confirm_cancel(class_id: int) -> Any:
     """Say what cancelling the class will do (sessions cancelled, learners told) and ask to confirm."""
     klass = db.get_or_404(Class, class_id)
     policy.authorize("classes.manage", klass)
-    if "cancelled" not in services.NEXT_STATUSES[klass.status]:
-        flash(_("Lớp này đã hủy rồi.") if klass.status == "cancelled"
-              else _("Không thể hủy lớp đang ở trạng thái \"%(status)s\".", status=services.STATUSES[klass.status]),
-              "error")
+    try:
+        services.check_can_cancel(klass)
+    except DomainError as error:
+        flash(str(error.message), "error")
         return redirect(url_for("classes.show", class_id=klass.id))
     return _render_cancel(klass, CancelClassForm())
 
@@ -252,10 +252,11 @@ def confirm_restore(class_id: int) -> Any:
     """Say what undoing the class's cancellation will bring back (and what stays cancelled), and ask to confirm."""
     klass = db.get_or_404(Class, class_id)
     policy.authorize("classes.manage", klass)
-    if klass.status != "cancelled":
-        flash(_("Lớp này không bị hủy nên không cần khôi phục."), "error")
+    try:
+        return _render_restore(klass, ConfirmForm())
+    except DomainError as error:  # not cancelled: nothing to restore
+        flash(str(error.message), "error")
         return redirect(url_for("classes.show", class_id=klass.id))
-    return _render_restore(klass, ConfirmForm())
 
 
 @bp.post("/classes/<int:class_id>/restore")

@@ -201,7 +201,8 @@ def cancel_preview(klass: Class, *, today: dt.date | None = None) -> CancelPrevi
     return CancelPreview(sessions=int(upcoming or 0), learners=count["enrolled"], waiting=count["waitlisted"])
 
 
-def _check_can_cancel(klass: Class) -> None:
+def check_can_cancel(klass: Class) -> None:
+    """Refuse to cancel a class already cancelled, or in a status that cannot be cancelled."""
     if klass.status == "cancelled":
         raise DomainError(_l("Lớp này đã hủy rồi."), field="status")
     if "cancelled" not in NEXT_STATUSES[klass.status]:
@@ -214,7 +215,7 @@ def cancel_class(klass: Class, *, reason: str = "", actor: Person | None = None,
     """Cancel a class and its sessions from today on; learners see each cancelled session. It can be undone."""
     from app.classes import sessions
 
-    _check_can_cancel(klass)
+    check_can_cancel(klass)
     today = today or local_today()
     reason = " ".join((reason or "").split())[:255]
     record = ClassCancellation(class_id=klass.id, previous_status=klass.status, reason=reason,

@@ -208,22 +208,21 @@ def test_without_a_session_open_there_is_no_check_in_and_a_forced_one_is_refused
     assert db.session.scalar(select(func.count()).select_from(AttendanceMark)) == 0
 
 
-def test_a_session_later_today_says_when_check_in_opens(client: FlaskClient, setup) -> None:
+def test_a_session_later_today_says_when_check_in_opens(client: FlaskClient, setup, monkeypatch) -> None:
     import datetime as dt
 
     from app.classes import services as classes
+    from app.kiosk import routes as kiosk_routes
 
-    now = classes.local_now()
-    if now.hour >= 21:
-        pytest.skip("too late in the day (Vietnam time) for a later session today")
-    start = (now + dt.timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
-    factories.class_session(setup["class"], on=now.date(), start=start.time(),
-                            end=(start + dt.timedelta(minutes=30)).time())
+    # Morning on the tablet, whatever the hour the tests run: a session at 10:00 is still to come.
+    morning = dt.datetime.combine(classes.local_today(), dt.time(8, 0), tzinfo=classes.VIETNAM)
+    monkeypatch.setattr(kiosk_routes, "utcnow", lambda: morning.astimezone(dt.UTC))
+    start = dt.time(10, 0)
+    factories.class_session(setup["class"], on=morning.date(), start=start, end=dt.time(10, 30))
     db.session.commit()
     _learner_in(client, setup)
     html = client.get("/kiosk/me").get_data(as_text=True)
-    opens = (start - dt.timedelta(minutes=15)).strftime("%H:%M")
-    assert f"Điểm danh mở lúc {opens}." in html and "Tôi có mặt" not in html
+    assert "Điểm danh mở lúc 09:45." in html and "Tôi có mặt" not in html
 
 
 def test_check_in_needs_the_kiosk(client: FlaskClient, setup) -> None:
