@@ -11,8 +11,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as app_config
-from app import inputs
-from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate, oauth, render_migration_type
+from app import inputs, transactions
+from app.extensions import babel, compress, csrf, db, limiter, login_manager, render_migration_type
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -60,13 +60,12 @@ def register_extensions(app: Flask) -> None:
     from app.home import locale
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=render_migration_type)
+    transactions.register(app)  # its hook must run before any other that reads the database
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=locale.select_locale, timezone_selector=locale.select_timezone)
     limiter.init_app(app)
     compress.init_app(app)
-    oauth.init_app(app)
 
 
 FEATURES = (
@@ -94,6 +93,12 @@ def register_cli(app: Flask) -> None:
 
     for group in (demo_cli, places_cli, people_cli, courses_cli, mockvneid_cli, certificates_cli):
         app.cli.add_command(group)
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true" or app.testing:
+        # `flask db ...` (and the migration tests) need Flask-Migrate, which brings Alembic and Mako: 12 MB in
+        # every process. A web server never runs a migration, so it never loads them.
+        from flask_migrate import Migrate
+
+        Migrate(app, db, render_as_batch=True, compare_type=True, render_item=render_migration_type)
 
 
 def register_web(app: Flask) -> None:

@@ -73,7 +73,9 @@ def from_env(instance_path: Path, env: Mapping[str, str] | None = None) -> dict[
         "DATA_ENCRYPTION_KEY": env.get("DATA_ENCRYPTION_KEY")
         or instance_secret(instance_path, DATA_KEY_FILE),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No ping before each use of a pooled connection (a round trip on every request): a connection the
+        # database dropped fails once, the pool then replaces them all, and a GET is run again (app/errors.py).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         "REDIS_URL": redis_url,
         # Without Redis, counters live in the database (app/counters.py), shared by every process.
         "RATELIMIT_STORAGE_URI": redis_url or "database://",

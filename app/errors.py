@@ -74,6 +74,17 @@ def error_response(code: int, message: Any = None) -> tuple[Any, int]:
 DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
                         sa_exc.TimeoutError)
 RETRY_AFTER_SECONDS = 30
+RETRIED = "hocvuso.database_retried"  # in the WSGI environ of a request already run again
+
+
+def _retry_once(error: Exception) -> bool:
+    """Tell whether a request that met a dropped database connection may be run again, once."""
+    if not (isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated):
+        return False
+    if request.method not in ("GET", "HEAD") or request.environ.get(RETRIED):
+        return False  # a form's write may or may not have been committed when the connection went: the user decides
+    request.environ[RETRIED] = True
+    return True
 
 
 def register(app: Flask) -> None:
@@ -87,6 +98,19 @@ def register(app: Flask) -> None:
         return Response(str(MESSAGES[400]), 400, mimetype="text/plain")
 
     def database_unavailable(error: Exception) -> Any:
+        if _retry_once(error):
+            # Pooled connections are not pinged before use (a round trip on every request); a connection the
+            # database dropped (a restart, an idle timeout) fails here instead, once: the pool has now thrown
+            # away every connection from before, and a page that only reads is simply asked for again.
+            log.warning("database connection lost on %s %s; retrying once", request.method, request.path)
+            with contextlib.suppress(sa_exc.SQLAlchemyError):
+                db.session.rollback()
+            try:
+                return app.preprocess_request() or app.dispatch_request()
+            except DATABASE_UNAVAILABLE as again:
+                error = again
+            except Exception as other:  # noqa: BLE001  (a 404 or 403 of the retried view is answered as usual)
+                return app.handle_user_exception(other)
         log.error("database unavailable on %s %s: %s", request.method, request.path, error)
         with contextlib.suppress(sa_exc.SQLAlchemyError):  # the connection is gone; discarded at teardown
             db.session.rollback()

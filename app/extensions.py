@@ -5,14 +5,12 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from authlib.integrations.flask_client import OAuth
 from flask import request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, MetaData, event
@@ -104,10 +102,8 @@ class ClosingCompress(Compress):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=_client_address)
 compress = ClosingCompress()
-oauth = OAuth()

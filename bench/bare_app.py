@@ -6,10 +6,10 @@ import os
 from flask import Flask, render_template_string
 from sqlalchemy import create_engine, text
 
-from app.config import normalise_database_url
-
 app = Flask(__name__)
-engine = create_engine(normalise_database_url(os.environ["DATABASE_URL"]), pool_pre_ping=True)
+# Nothing from the app package: its memory is the baseline of a Flask process with SQLAlchemy and psycopg.
+engine = create_engine(os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1),
+                       pool_pre_ping=False)
 TEMPLATE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ name }}</title></head>
 <body><main><h1>{{ name }}</h1><p>Năm sinh {{ year }}</p></main></body></html>"""
 
