@@ -122,6 +122,11 @@ def _assignments(user: Any) -> Iterable[Any]:
     return getattr(user, "active_roles", ())
 
 
+def active_assignments(user: Any) -> Iterable[Any]:
+    """Return the role assignments every decision about the user rests on."""
+    return _assignments(user)
+
+
 def is_admin(user: Any) -> bool:
     """Tell whether the user administers the whole system."""
     return getattr(user, "is_authenticated", False) and any(
