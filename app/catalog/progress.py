@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, literal_column, or_, select, union_all
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.catalog.models import Lesson, LessonRead, Module, Question, Track
 from app.classes.models import Class, ClassSession, Enrolment
@@ -85,31 +85,32 @@ class ClassLearning:
 # --- progress per module ------------------------------------------------------------------------
 
 def module_progress(person_id: int, modules: Iterable[Module]) -> dict[int, ModuleProgress]:
-    """Return each module's progress for a person (current versions only), in two queries."""
+    """Return each module's progress for a person (current versions only), in one query."""
     modules = [m for m in modules if m.current is not None]
     if not modules:
         return {}
     versions = {m.current_version_id: m for m in modules}
     module_ids = [m.id for m in modules]
-    lessons: dict[int, list[LessonStub]] = {m.id: [] for m in modules}
-    for version_id, slug, title_vi, title_en in db.session.execute(
-            select(Lesson.module_version_id, Lesson.slug, Lesson.title_vi, Lesson.title_en)
-            .where(Lesson.module_version_id.in_(list(versions))).order_by(Lesson.module_version_id, Lesson.position)):
-        lessons[versions[version_id].id].append(LessonStub(slug, title_vi, title_en))
-    # The person's flags in one aggregate query: lessons read, which versions have a quiz, quizzes passed.
-    flags = union_all(
-        select(literal_column("'read'"), LessonRead.module_id, LessonRead.lesson_slug)
+    none, zero = literal_column("''"), literal_column("0")
+    # The lessons and the person's flags in one query: lessons, lessons read, versions with a quiz, quizzes passed.
+    rows = union_all(
+        select(literal_column("'lesson'"), Lesson.module_version_id, Lesson.slug, Lesson.title_vi, Lesson.title_en,
+               Lesson.position).where(Lesson.module_version_id.in_(list(versions))),
+        select(literal_column("'read'"), LessonRead.module_id, LessonRead.lesson_slug, none, none, zero)
         .where(LessonRead.person_id == person_id, LessonRead.module_id.in_(module_ids)),
-        select(literal_column("'quiz'"), Question.module_version_id, literal_column("''"))
+        select(literal_column("'quiz'"), Question.module_version_id, none, none, none, zero)
         .where(Question.module_version_id.in_(list(versions))).distinct(),
-        select(literal_column("'passed'"), Attempt.module_id, literal_column("''"))
+        select(literal_column("'passed'"), Attempt.module_id, none, none, none, zero)
         .where(Attempt.person_id == person_id, Attempt.module_id.in_(module_ids), Attempt.passed.is_(True))
         .distinct())
+    lessons: dict[int, list[tuple[int, LessonStub]]] = {m.id: [] for m in modules}
     read: dict[int, set[str]] = {mid: set() for mid in module_ids}
     with_quiz: set[int] = set()
     passed: set[int] = set()
-    for kind, key, slug in db.session.execute(flags):
-        if kind == "read" and key in read:
+    for kind, key, slug, title_vi, title_en, position in db.session.execute(rows):
+        if kind == "lesson" and key in versions:
+            lessons[versions[key].id].append((position, LessonStub(slug, title_vi, title_en)))
+        elif kind == "read" and key in read:
             read[key].add(slug)
         elif kind == "quiz" and key in versions:
             with_quiz.add(versions[key].id)
@@ -117,10 +118,11 @@ def module_progress(person_id: int, modules: Iterable[Module]) -> dict[int, Modu
             passed.add(key)
     found = {}
     for module in modules:
-        done = frozenset(lesson.slug for lesson in lessons[module.id] if lesson.slug in read[module.id])
+        ordered = [stub for _, stub in sorted(lessons[module.id], key=lambda pair: pair[0])]
+        done = frozenset(lesson.slug for lesson in ordered if lesson.slug in read[module.id])
         found[module.id] = ModuleProgress(
-            module=module, read_slugs=done, read=len(done), total=len(lessons[module.id]),
-            next_lesson=next((lesson for lesson in lessons[module.id] if lesson.slug not in done), None),
+            module=module, read_slugs=done, read=len(done), total=len(ordered),
+            next_lesson=next((lesson for lesson in ordered if lesson.slug not in done), None),
             has_quiz=module.id in with_quiz, passed=module.id in passed)
     return found
 
@@ -143,11 +145,12 @@ def choose_next(tiers: Sequence[Sequence[Module]], progress: dict[int, ModulePro
 # --- the learner's modules ----------------------------------------------------------------------
 
 def enrolled_classes(person: Any) -> list[Class]:
-    """Return the classes a person is enrolled in (not cancelled ones), earliest first, with their modules."""
+    """Return the classes a person is enrolled in (not cancelled ones), earliest first, with their modules (one
+    statement)."""
     return list(db.session.scalars(
         select(Class).join(Enrolment, Enrolment.class_id == Class.id)
         .where(Enrolment.person_id == person.id, Enrolment.status == "enrolled", Class.status != "cancelled")
-        .options(selectinload(Class.modules), lazyload(Class.staff)).order_by(Class.starts_on, Class.id)))
+        .options(joinedload(Class.modules), lazyload(Class.staff)).order_by(Class.starts_on, Class.id)).unique())
 
 
 def track_modules(person: Any) -> list[Module]:
@@ -162,20 +165,30 @@ def track_modules(person: Any) -> list[Module]:
     return [found[code] for code in dict.fromkeys(codes) if code in found]
 
 
-def current_modules(classes: Sequence[Class], today: dt.date) -> dict[int, tuple[int, bool]]:
+def current_modules(classes: Sequence[Class], today: dt.date,
+                    sessions: Sequence[ClassSession] | None = None) -> dict[int, tuple[int, bool]]:
     """Return, per class, its module of the moment and whether a session today names it.
 
     That is the module of the latest session up to today that names one; failing that, the class's first module.
+    Given the classes' sessions (all of them), no query.
     """
     live = [c for c in classes if c.status in HIGHLIGHTED_STATUSES and c.modules]
     if not live:
         return {}
     found: dict[int, tuple[int, bool]] = {}
-    for class_id, day, module_id in db.session.execute(
+    if sessions is not None:
+        ids = {c.id for c in live}
+        rows: Iterable[Any] = sorted(
+            ((s.class_id, s.date, s.module_id, s.start_time, s.id) for s in sessions
+             if s.class_id in ids and s.status == "scheduled" and s.module_id is not None and s.date <= today),
+            key=lambda row: (row[1], row[3], row[4]), reverse=True)
+    else:
+        rows = db.session.execute(
             select(ClassSession.class_id, ClassSession.date, ClassSession.module_id)
             .where(ClassSession.class_id.in_([c.id for c in live]), ClassSession.status == "scheduled",
                    ClassSession.module_id.is_not(None), ClassSession.date <= today)
-            .order_by(ClassSession.date.desc(), ClassSession.start_time.desc(), ClassSession.id.desc())):
+            .order_by(ClassSession.date.desc(), ClassSession.start_time.desc(), ClassSession.id.desc()))
+    for class_id, day, module_id, *_ in rows:
         found.setdefault(class_id, (module_id, day == today))
     for klass in live:
         found.setdefault(klass.id, (klass.modules[0].module_id, False))
@@ -194,12 +207,15 @@ def next_step(person: Any, *, klass: Class | None = None, today: dt.date | None 
     return learning(person, klass=klass, today=today)[1]
 
 
-def learning(person: Any, *, klass: Class | None = None,
-             today: dt.date | None = None) -> tuple[dict[int, ClassLearning], NextStep]:
-    """Return each class's view (module of the day, progress) and the next step, with one set of queries."""
+def learning(person: Any, *, klass: Class | None = None, today: dt.date | None = None,
+             sessions: Sequence[ClassSession] | None = None) -> tuple[dict[int, ClassLearning], NextStep]:
+    """Return each class's view (module of the day, progress) and the next step, with one set of queries.
+
+    Given one class and all its sessions, the module of the day costs no query.
+    """
     today = today or local_today()
     classes = [klass] if klass is not None else enrolled_classes(person)
-    current = current_modules(classes, today)
+    current = current_modules(classes, today, sessions if klass is not None else None)
     tiers = _tiers(classes, current)
     if klass is None:
         taken = {m.id for tier in tiers for m in tier}
@@ -212,17 +228,24 @@ def learning(person: Any, *, klass: Class | None = None,
     return views, choose_next(tiers, progress)
 
 
-def class_view(person: Any, klass: Class, *, today: dt.date | None = None) -> ClassLearning:
-    """Return a class as a person sees it: the module of the day, and progress and next step when enrolled."""
+def class_view(person: Any, klass: Class, *, today: dt.date | None = None, enrolled: bool | None = None,
+               sessions: Sequence[ClassSession] | None = None) -> ClassLearning:
+    """Return a class as a person sees it: the module of the day, and progress and next step when enrolled.
+
+    A caller that knows whether the person is enrolled, or has all the class's sessions, passes them on and saves
+    those queries.
+    """
     today = today or local_today()
-    enrolled = person is not None and getattr(person, "is_authenticated", False) and db.session.scalar(
-        select(Enrolment.id).where(Enrolment.class_id == klass.id, Enrolment.person_id == person.id,
-                                   Enrolment.status == "enrolled")) is not None
+    if enrolled is None:
+        enrolled = person is not None and getattr(person, "is_authenticated", False) and db.session.scalar(
+            select(Enrolment.id).where(Enrolment.class_id == klass.id, Enrolment.person_id == person.id,
+                                       Enrolment.status == "enrolled")) is not None
     if not enrolled:
         view = ClassLearning(klass.id, [cm.module_id for cm in klass.modules])
-        view.current_module_id, view.current_is_today = current_modules([klass], today).get(klass.id, (None, False))
+        view.current_module_id, view.current_is_today = current_modules([klass], today, sessions).get(
+            klass.id, (None, False))
         return view
-    views, step = learning(person, klass=klass, today=today)
+    views, step = learning(person, klass=klass, today=today, sessions=sessions)
     views[klass.id].next = step
     return views[klass.id]
 

@@ -12,6 +12,7 @@ from app import policy
 from app.catalog import bp, progress, services
 from app.extensions import db
 from app.people.audiences import LABELS, Audience
+from app.transactions import read_only
 
 AUDIENCE_FILTERS = (Audience.ELDERLY, Audience.DISABLED, Audience.TRADER, Audience.GENERAL)
 
@@ -21,6 +22,7 @@ def _lang() -> str:
 
 
 @bp.get("/catalog")
+@read_only
 @policy.public
 def index() -> str:
     """Browse modules by audience and by skill group."""
@@ -37,6 +39,7 @@ def index() -> str:
 
 
 @bp.get("/catalog/modules/<code>")
+@read_only
 @policy.public
 def module(code: str) -> str:
     """Show a module: what it teaches, its lessons with progress, and its practical tasks."""
@@ -44,13 +47,15 @@ def module(code: str) -> str:
     version = found.current
     mine = progress.module_progress(current_user.id, [found]).get(found.id) if current_user.is_authenticated else None
     done = set(mine.read_slugs) if mine else set()
+    outline = services.outline_of(version)
     framework = version.framework_version
-    return render_template("catalog/module.html", module=found, version=version, done=done, mine=mine,
-                           progress=services.progress(version, done), lang=_lang(),
+    return render_template("catalog/module.html", module=found, version=version, outline=outline, done=done,
+                           mine=mine, progress=services.progress(outline, done), lang=_lang(),
                            skills=framework.skill_titles(_lang()))
 
 
 @bp.get("/catalog/modules/<code>/lessons/<slug>")
+@read_only
 @policy.public
 def lesson(code: str, slug: str) -> str:
     """Show a lesson in large type, with read-aloud."""

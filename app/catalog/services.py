@@ -181,8 +181,22 @@ class LessonEntry:
 
 
 @dataclass(frozen=True)
+class TaskEntry:
+    """A practical task as the module page lists it."""
+
+    title_vi: str
+    title_en: str
+    description_vi: str
+    description_en: str
+
+    def title(self, lang: str = "vi") -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title_vi
+
+
+@dataclass(frozen=True)
 class Outline:
-    """A module version's lessons, immutable, so each process keeps it in memory once read."""
+    """A module version's lessons, practical tasks and whether it has a quiz: immutable, so each process keeps it in
+    memory once read."""
 
     module_id: int
     code: str
@@ -190,6 +204,8 @@ class Outline:
     title_vi: str
     title_en: str
     lessons: tuple[LessonEntry, ...]
+    tasks: tuple[TaskEntry, ...] = ()
+    has_quiz: bool = False
 
     def title(self, lang: str = "vi") -> str:
         return self.title_en if lang == "en" and self.title_en else self.title_vi
@@ -203,10 +219,19 @@ def _outline(version_id: int, content_hash: str) -> Outline:
     # Keyed by the content hash too, so a rebuilt database can never serve another version's text.
     version = db.session.get(ModuleVersion, version_id)
     assert version is not None and version.content_hash == content_hash
+    has_quiz = db.session.scalar(select(Question.id).where(Question.module_version_id == version.id).limit(1))
     return Outline(version.module_id, version.module.code, version.id, version.title_vi, version.title_en,
                    tuple(LessonEntry(lesson.slug, lesson.position, lesson.title_vi, lesson.title_en, lesson.minutes,
                                      lesson.body_html)
-                         for lesson in version.lessons))
+                         for lesson in version.lessons),
+                   tuple(TaskEntry(task.title_vi, task.title_en, task.description_vi, task.description_en)
+                         for task in version.tasks),
+                   has_quiz is not None)
+
+
+def outline_of(version: ModuleVersion) -> Outline:
+    """Return a module version's lessons, tasks and quiz flag from memory (read from the database once)."""
+    return _outline(version.id, version.content_hash)
 
 
 _CURRENT_VERSION = (select(ModuleVersion.id, ModuleVersion.content_hash)
@@ -268,7 +293,7 @@ def mark_read(person_id: int, lesson: Lesson) -> bool:
     return True
 
 
-def progress(version: ModuleVersion, done: set[str]) -> dict[str, Any]:
+def progress(version: ModuleVersion | Outline, done: set[str]) -> dict[str, Any]:
     """Summarise a learner's progress through a module version."""
     slugs = [lesson.slug for lesson in version.lessons]
     finished = [s for s in slugs if s in done]

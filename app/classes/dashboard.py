@@ -2,34 +2,32 @@
 with any changes to them."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from app.catalog import progress
 from app.classes import queries
-from app.classes.services import local_now, local_today
+from app.classes.services import local_today
 from app.home import panels
 from app.policy import Role
 
-UPCOMING_DAYS = 7
+UPCOMING_DAYS = queries.TEACHING_DAYS
 
 
 def teaching_panel(person: Any) -> dict[str, Any] | None:
     """Today's sessions first, then the next week's, for anyone who instructs or assists a class."""
-    if not queries.staffs_any_class(person):
+    sessions = queries.teaching_week(person)
+    if not sessions and not queries.staffs_any_class(person):
         return None
     today = local_today()
-    sessions = queries.teaching(person, today, today + dt.timedelta(days=UPCOMING_DAYS))
     return {"today": [s for s in sessions if s.date == today], "upcoming": [s for s in sessions if s.date > today],
             "today_date": today}
 
 
 def learning_panel(person: Any) -> dict[str, Any] | None:
     """A learner's classes: their place, the next session, any session moved or cancelled, and "Học tiếp"."""
-    mine = queries.my_classes(person)
+    mine = queries.my_classes_once(person)  # a session that ended earlier today is not "Buổi tới"
     if not mine and not any(a.role == Role.LEARNER for a in person.active_roles):
         return None
-    progress.skip_ended_sessions(mine, local_now())  # a session that ended earlier today is not "Buổi tới"
     views, step = progress.learning(person)
     return {"classes": mine, "describe": queries.changes_label, "learning": views, "next": step}
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy.orm import aliased
 
 from app.classes.models import Class, Enrolment
 from app.errors import DomainError
@@ -51,15 +52,19 @@ def enrolled_count(klass: Class) -> int:
         Enrolment.class_id == klass.id, Enrolment.status == "enrolled")) or 0)
 
 
+def count_rows(class_ids: Iterable[int]) -> Select[Any]:
+    """The query behind `counts`: (class_id, status, n) for the enrolled and the waiting of each class."""
+    return (select(Enrolment.class_id, Enrolment.status, func.count().label("n"))
+            .where(Enrolment.class_id.in_(list(class_ids)), Enrolment.status.in_(("enrolled", "waitlisted")))
+            .group_by(Enrolment.class_id, Enrolment.status))
+
+
 def counts(class_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     """Return enrolled and waitlisted counts per class, in one query."""
     ids = list(class_ids)
     found: dict[int, dict[str, int]] = {i: {"enrolled": 0, "waitlisted": 0} for i in ids}
     if ids:
-        for class_id, status, n in db.session.execute(
-                select(Enrolment.class_id, Enrolment.status, func.count()).where(
-                    Enrolment.class_id.in_(ids), Enrolment.status.in_(("enrolled", "waitlisted")))
-                .group_by(Enrolment.class_id, Enrolment.status)):
+        for class_id, status, n in db.session.execute(count_rows(ids)):
             found[class_id][status] = n
     return found
 
@@ -78,13 +83,25 @@ def waiting_list(klass: Class) -> list[Enrolment]:
 
 def waitlist_position(enrolment: Enrolment) -> int | None:
     """Return a waitlisted person's place in the queue (1 = next), or None when not waiting."""
-    if enrolment.status != "waitlisted":
-        return None
-    ahead = db.session.scalar(select(func.count()).select_from(Enrolment).where(
-        Enrolment.class_id == enrolment.class_id, Enrolment.status == "waitlisted",
-        (Enrolment.requested_at < enrolment.requested_at)
-        | ((Enrolment.requested_at == enrolment.requested_at) & (Enrolment.id < enrolment.id))))
-    return int(ahead or 0) + 1
+    return waitlist_positions([enrolment]).get(enrolment.id)
+
+
+def waitlist_positions(waiting: Iterable[Enrolment]) -> dict[int, int]:
+    """Return each waitlisted enrolment's place in its queue (1 = next), by enrolment id, in one query."""
+    ids = [e.id for e in waiting if e.status == "waitlisted"]
+    if not ids:
+        return {}
+    mine, ahead = aliased(Enrolment), aliased(Enrolment)
+    found = dict.fromkeys(ids, 1)
+    for enrolment_id, n in db.session.execute(
+            select(mine.id, func.count(ahead.id)).join(ahead, (ahead.class_id == mine.class_id)
+                                                       & (ahead.status == "waitlisted")
+                                                       & ((ahead.requested_at < mine.requested_at)
+                                                          | ((ahead.requested_at == mine.requested_at)
+                                                             & (ahead.id < mine.id))))
+            .where(mine.id.in_(ids)).group_by(mine.id)):
+        found[enrolment_id] = int(n) + 1
+    return found
 
 
 def fill_seats(klass: Class, capacity: int | None = None) -> list[Enrolment]:

@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import inputs, policy, spreadsheets
+from app.catalog import progress
 from app.catalog import services as catalog
 from app.catalog.models import Module
 from app.certificates import progress as completion_progress
@@ -36,6 +38,7 @@ from app.people import services as people
 from app.people.audiences import LABELS, Audience
 from app.people.models import Person
 from app.places.models import Commune, Venue, Village
+from app.transactions import read_only
 
 
 def _filters(commune: Commune) -> queries.Filters:
@@ -50,22 +53,25 @@ def _filters(commune: Commune) -> queries.Filters:
 
 
 @bp.get("/communes/<int:commune_id>/classes")
+@read_only
 @policy.requires("classes.view")
 def index(commune_id: int) -> str:
     """Show every class of a commune by village, with filters and counts."""
-    commune = db.get_or_404(Commune, commune_id)
+    commune = db.session.scalars(select(Commune).where(Commune.id == commune_id)
+                                 .options(joinedload(Commune.villages))).unique().first() or abort(404)
     policy.authorize("classes.view", commune)
     filters = _filters(commune)
-    classes = queries.commune_classes(commune.id, filters)
+    classes = queries.commune_classes(commune.id, filters, with_modules=False)
     ids = [c.id for c in classes]
     groups = [(village, list(rows)) for village, rows in groupby(
         classes, key=lambda c: c.venue.village.name if c.venue and c.venue.village else _("Cả xã"))]
     venues = db.session.scalars(select(Venue).where(Venue.commune_id == commune.id, Venue.active.is_(True))
                                 .order_by(Venue.name)).all()
+    figures = queries.list_figures(commune.id, ids)
     return render_template("classes/index.html", commune=commune, groups=groups, total=len(classes),
-                           counts=enrolment.counts(ids), sessions=queries.session_counts(ids), filters=filters,
+                           counts=figures.enrolment, sessions=figures.sessions, filters=filters,
                            completion=completion_progress.list_counts(ids),
-                           status_counts=queries.status_counts(commune.id), modules=queries.modules_offered(),
+                           status_counts=figures.statuses, modules=queries.modules_offered(),
                            venues=venues, statuses=services.STATUSES)
 
 
@@ -287,19 +293,27 @@ def restore(class_id: int) -> Any:
 
 
 @bp.get("/classes/<int:class_id>")
+@read_only
 @policy.requires("classes.browse")
 def show(class_id: int) -> str:
     """Show a class: when and where, what it covers, its support, its sessions; enrol or manage it."""
-    klass = db.get_or_404(Class, class_id)
+    klass = queries.class_page(class_id) or abort(404)
     policy.authorize("classes.browse", klass)
     mine = enrolment.enrolment_of(klass, current_user)
     count = enrolment.counts([klass.id])[klass.id]
     # Those who may open the completion page see how far the class is with it, one tap from confirming.
     completion = completion_progress.class_counts(klass) \
         if policy.can(current_user, "certificates.view_class", klass) else None
+    learning = progress.class_view(current_user, klass, enrolled=mine is not None and mine.status == "enrolled",
+                                   sessions=klass.sessions) if klass.modules else None
+    # The join form asks for consent only from someone who may join and has not given it.
+    may_join = (current_user.id not in klass.assigned_ids and (mine is None or mine.status == "withdrawn")
+                and klass.status in enrolment.SELF_ENROL_STATUSES
+                and policy.can(current_user, "classes.enrol_self", klass))
     return render_template("classes/show.html", klass=klass, mine=mine, count=count, completion=completion,
-                           position=enrolment.waitlist_position(mine) if mine else None,
-                           has_consent=people.active_consent(current_user, "learning") is not None,
+                           position=enrolment.waitlist_position(mine) if mine else None, learning=learning,
+                           may_join=may_join,
+                           has_consent=may_join and people.active_consent(current_user, "learning") is not None,
                            join_form=JoinForm(), plain_form=PlainForm(), reason_form=ReasonForm(),
                            statuses=services.STATUSES, next_statuses=services.NEXT_STATUSES[klass.status],
                            today=services.local_today(), audience_label=LABELS[Audience(klass.audience)])

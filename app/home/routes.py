@@ -12,9 +12,11 @@ from app.home import bp, health, panels
 from app.home.web import TEXT_SIZES, menu
 from app.policy import public
 from app.safe_redirect import back_or
+from app.transactions import read_only
 
 
 @bp.get("/")
+@read_only
 @public
 def index() -> str:
     """Show the landing page; signed in, what needs doing today and this week, then the person's other panels."""

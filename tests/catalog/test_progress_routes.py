@@ -82,7 +82,7 @@ def test_home_offers_the_quiz_once_every_lesson_is_read(client: FlaskClient, set
 
 def test_buoi_toi_skips_a_session_that_ended_earlier_today(client: FlaskClient, setting, monkeypatch) -> None:
     today = classes.local_today()
-    monkeypatch.setattr("app.classes.dashboard.local_now",
+    monkeypatch.setattr("app.classes.queries.local_now",
                         lambda: dt.datetime.combine(today, dt.time(10, 30), tzinfo=VIETNAM))
     login(client, setting["learner"])
     html = client.get("/").get_data(as_text=True)
@@ -93,7 +93,7 @@ def test_buoi_toi_skips_a_session_that_ended_earlier_today(client: FlaskClient, 
 
 def test_buoi_toi_keeps_todays_session_while_it_runs(client: FlaskClient, setting, monkeypatch) -> None:
     today = classes.local_today()
-    monkeypatch.setattr("app.classes.dashboard.local_now",
+    monkeypatch.setattr("app.classes.queries.local_now",
                         lambda: dt.datetime.combine(today, dt.time(9, 30), tzinfo=VIETNAM))
     login(client, setting["learner"])
     shown = client.get("/").get_data(as_text=True).split('class="next-session"')[1].split("</p>")[0]
