@@ -2,26 +2,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import Integer, and_, bindparam, case, delete, func, literal_column, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from app.attendance import reports as attendance
 from app.attendance.marks import STATUSES
 from app.attendance.reports import Rate
-from app.catalog.models import FrameworkVersion, Module
-from app.catalog.services import current_framework
+from app.catalog.models import FrameworkVersion, Module, PracticalTask
 from app.certificates import status
 from app.certificates.models import Completion, CompletionRules
-from app.classes.models import Class, Enrolment
+from app.classes.models import Class, ClassModule, Enrolment
 from app.errors import DomainError
 from app.extensions import db
 from app.people.models import Person
-from app.quizzes import practical
-from app.quizzes.models import Attempt
+from app.quizzes.models import Attempt, PracticalCheck
 
 # Decision 757 leaves these to the organiser; the README states them. Communes change them.
 DEFAULT_RULES: dict[str, Any] = {"attendance_percent": 70, "require_assessment": True, "require_practical": True,
@@ -31,10 +30,28 @@ CONFIRMATIONS = ("officer", "auto")
 
 def rules_for(commune_id: int) -> dict[str, Any]:
     """Return the completion rules in force for a commune (its own, else the system's, else the defaults)."""
+    return rules_by_commune({commune_id})[commune_id]
+
+
+def rules_by_commune(commune_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Return the completion rules in force for each of these communes, in one query."""
     rows = {r.commune_id: r for r in db.session.scalars(select(CompletionRules).where(
-        (CompletionRules.commune_id == commune_id) | CompletionRules.commune_id.is_(None)))}
-    row = rows.get(commune_id) or rows.get(None)
-    return {key: getattr(row, key) for key in DEFAULT_RULES} if row else dict(DEFAULT_RULES)
+        CompletionRules.commune_id.in_(sorted(commune_ids)) | CompletionRules.commune_id.is_(None)))}
+    found: dict[int, dict[str, Any]] = {}
+    for commune_id in commune_ids:
+        row = rows.get(commune_id) or rows.get(None)
+        found[commune_id] = {key: getattr(row, key) for key in DEFAULT_RULES} if row else dict(DEFAULT_RULES)
+    return found
+
+
+def attendance_met(share: float | None, rules: dict[str, Any]) -> bool:
+    """Tell whether a share of sessions attended (None: nothing marked yet) meets the commune's rule."""
+    return share is not None and share + 1e-9 >= rules["attendance_percent"] / 100
+
+
+def module_met(passed: bool, practised: bool, rules: dict[str, Any]) -> bool:
+    """Tell whether a learner meets the rules on one module: its assessment passed, its practical tasks done."""
+    return (passed or not rules["require_assessment"]) and (practised or not rules["require_practical"])
 
 
 def save_rules(commune_id: int, values: dict[str, Any], actor: Person | None) -> CompletionRules:
@@ -107,7 +124,7 @@ def _learners(class_ids: list[int], as_of: dt.datetime | None) -> list[tuple[int
 def standings_for(classes: list[Class], rules: dict[int, dict[str, Any]], *,
                   as_of: dt.datetime | None = None) -> dict[int, list[Standing]]:
     """Evaluate the learners of many classes at once (`rules` by commune id); as many queries for one class as for
-    fifty, plus one per catalogue module taught."""
+    fifty, whatever the number of modules taught."""
     found: dict[int, list[Standing]] = {k.id: [] for k in classes}
     if not classes:
         return found
@@ -115,13 +132,21 @@ def standings_for(classes: list[Class], rules: dict[int, dict[str, Any]], *,
     people = sorted({person.id for _, person, _ in learners})
     modules = {m.id: m for k in classes for m in k.module_list if m.current is not None}
     passed: dict[tuple[int, int], Attempt] = {}
+    ticks: dict[tuple[int, int], set[str]] = {}
+    tasks: dict[int, set[str]] = {mid: set() for mid in modules}
     if people and modules:
         for attempt in db.session.scalars(select(Attempt).where(
                 Attempt.person_id.in_(people), Attempt.module_id.in_(list(modules)),
                 Attempt.passed.is_(True)).order_by(Attempt.submitted_at)):
             passed.setdefault((attempt.person_id, attempt.module_id), attempt)
-    ticks = {mid: practical.checks_for(people, mid) for mid in modules}
-    tasks = {mid: {t.code for t in m.current.tasks} for mid, m in modules.items()}  # type: ignore[union-attr]
+        for person_id, module_id, code in db.session.execute(
+                select(PracticalCheck.person_id, PracticalCheck.module_id, PracticalCheck.task_code)
+                .where(PracticalCheck.person_id.in_(people), PracticalCheck.module_id.in_(list(modules)))):
+            ticks.setdefault((person_id, module_id), set()).add(code)
+        versions = {m.current_version_id: mid for mid, m in modules.items()}
+        for version_id, code in db.session.execute(select(PracticalTask.module_version_id, PracticalTask.code)
+                                                   .where(PracticalTask.module_version_id.in_(list(versions)))):
+            tasks[versions[version_id]].add(code)
     existing: dict[int, dict[int, Completion]] = {pid: {} for pid in people}
     if people:
         for completion in db.session.scalars(select(Completion).where(Completion.person_id.in_(people))):
@@ -129,20 +154,105 @@ def standings_for(classes: list[Class], rules: dict[int, dict[str, Any]], *,
     by_id = {k.id: k for k in classes}
     for class_id, person, rate in learners:
         klass = by_id[class_id]
-        needed = rules[klass.commune_id]["attendance_percent"] / 100
-        share = rate.share
-        standing = Standing(person, rate, share is not None and share + 1e-9 >= needed,
-                            completions=existing[person.id])
+        commune_rules = rules[klass.commune_id]
+        standing = Standing(person, rate, attendance_met(rate.share, commune_rules), completions=existing[person.id])
         for module in klass.module_list:
             if module.id not in modules:
                 continue
             attempt = passed.get((person.id, module.id))
-            done = tasks[module.id] <= set(ticks[module.id][person.id])
-            ok = (attempt is not None or not rules[klass.commune_id]["require_assessment"]) and \
-                (done or not rules[klass.commune_id]["require_practical"])
-            standing.modules.append(ModuleStanding(module, attempt, done, ok))
+            done = tasks[module.id] <= ticks.get((person.id, module.id), set())
+            standing.modules.append(ModuleStanding(module, attempt, done,
+                                                   module_met(attempt is not None, done, commune_rules)))
         found[class_id].append(standing)
     return found
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many enrolled learners of a class meet the rules, are confirmed, and meet them but wait for confirming."""
+
+    eligible: int = 0
+    confirmed: int = 0
+    waiting: int = 0
+
+
+def tallies(class_ids: list[int], rules: dict[int, dict[str, Any]], *,
+            as_of: dt.datetime | None = None) -> dict[int, Tally]:
+    """Count, per class, what `standings_for` would show as eligible, confirmed and waiting (`rules` by commune id),
+    in one aggregate query: one row of counts per enrolled learner, no objects."""
+    if not class_ids:
+        return {}
+    counts = {cid: [0, 0, 0] for cid in class_ids}
+    for row in db.session.execute(_progress(class_ids, as_of), {"class_ids": class_ids}):
+        commune_rules = rules[row.commune_id]
+        modules = int(row.module or 0)
+        eligible = bool(modules) and attendance_met(attendance._rate(row).share, commune_rules) \
+            and _modules_met(row, commune_rules) == modules
+        confirmed = bool(modules) and int(row.confirmed or 0) == modules
+        tally = counts[row.class_id]
+        tally[0] += eligible
+        tally[1] += confirmed
+        tally[2] += eligible and not confirmed
+    return {cid: Tally(*values) for cid, values in counts.items()}
+
+
+def _modules_met(row: Any, rules: dict[str, Any]) -> int:
+    """How many of a learner's modules meet the rules (as `module_met`), from the counts `_progress` gives."""
+    if rules["require_assessment"] and rules["require_practical"]:
+        return int(row.both or 0)
+    if rules["require_assessment"]:
+        return int(row.passed or 0)
+    if rules["require_practical"]:
+        return int(row.practised or 0)
+    return int(row.module or 0)
+
+
+_ONE, _ZERO = literal_column("1", Integer), literal_column("0", Integer)
+
+
+def _progress(class_ids: list[int], as_of: dt.datetime | None) -> Any:
+    """Per enrolled learner of these classes: attendance tallies (as `attendance.class_learners`), and of the class's
+    modules with a current version how many are passed, practised, both, and confirmed (run with `class_ids`)."""
+    slots = attendance._slots(as_of or attendance.local_now(), Enrolment.class_id.in_(class_ids))
+    sessions = select(slots.c.class_id, slots.c.enrolment_id, slots.c.status, _ONE.label("session"),
+                      *(_ZERO.label(name) for name in ("module", "passed", "practised", "both", "confirmed")))
+    # One row per session that counts and one per module taught, added up once per learner: no join between two
+    # aggregates (which a planner short of statistics runs again for every learner).
+    rows = union_all(sessions, _module_rows()).subquery()
+    return (select(rows.c.class_id, Class.commune_id, func.sum(rows.c.session).label("held"),
+                   *(func.sum(case((rows.c.status == s, 1), else_=0)).label(s) for s in STATUSES),
+                   *(func.sum(getattr(rows.c, n)).label(n) for n in ("module", "passed", "practised", "both",
+                                                                      "confirmed")))
+            .join(Class, Class.id == rows.c.class_id)
+            .group_by(rows.c.class_id, Class.commune_id, rows.c.enrolment_id))
+
+
+@functools.cache
+def _module_rows() -> Any:
+    """One row per enrolled learner and module taught (with a current version) in the classes of the `class_ids`
+    parameter: 1 or 0 for passed, practised (every task of the current version ticked), both, and confirmed.
+    Built once: it depends on nothing but the parameter."""
+    class_ids = bindparam("class_ids", expanding=True)
+    taught = (select(ClassModule.class_id, ClassModule.module_id, Module.current_version_id.label("version_id"))
+              .join(Module, Module.id == ClassModule.module_id)
+              .where(ClassModule.class_id.in_(class_ids), Module.current_version_id.is_not(None)).subquery())
+    passed = select(Attempt.id).where(Attempt.person_id == Enrolment.person_id, Attempt.module_id == taught.c.module_id,
+                                      Attempt.passed.is_(True)).exists()
+    ticked = select(PracticalCheck.id).where(
+        PracticalCheck.person_id == Enrolment.person_id, PracticalCheck.module_id == taught.c.module_id,
+        PracticalCheck.task_code == PracticalTask.code).correlate_except(PracticalCheck).exists()  # two levels up
+    practised = ~select(PracticalTask.id).where(PracticalTask.module_version_id == taught.c.version_id,
+                                                ~ticked).exists()
+    confirmed = select(Completion.id).where(
+        Completion.person_id == Enrolment.person_id, Completion.module_id == taught.c.module_id,
+        Completion.status == "confirmed").exists()
+    return (select(Enrolment.class_id, Enrolment.id.label("enrolment_id"), null().label("status"),
+                   _ZERO.label("session"), _ONE.label("module"), case((passed, 1), else_=0).label("passed"),
+                   case((practised, 1), else_=0).label("practised"),
+                   case((and_(passed, practised), 1), else_=0).label("both"),
+                   case((confirmed, 1), else_=0).label("confirmed"))
+            .join(taught, taught.c.class_id == Enrolment.class_id)
+            .where(Enrolment.class_id.in_(class_ids), Enrolment.status == "enrolled"))
 
 
 def confirm(klass: Class, standings: list[Standing], *, actor: Person | None, now: dt.datetime,
@@ -218,10 +328,14 @@ class BasicStatus:
 
 def basic_status(person_id: int) -> BasicStatus:
     """Compare the skills of a person's confirmed completions with the current framework's definition."""
-    framework = current_framework()
-    if framework is None:
+    # One query: the framework in force with each of the person's confirmed completions (a handful of rows at most).
+    rows = db.session.execute(
+        select(FrameworkVersion, Completion.skills)
+        .outerjoin(Completion, (Completion.person_id == person_id) & (Completion.status == "confirmed"))
+        .where(FrameworkVersion.is_current.is_(True)).order_by(FrameworkVersion.id)).all()
+    if not rows:
         return BasicStatus(None, [], [])
-    shown = sorted({s for (skills,) in db.session.execute(select(Completion.skills).where(
-        Completion.person_id == person_id, Completion.status == "confirmed")) for s in skills})
+    framework = rows[0].FrameworkVersion
+    shown = sorted({s for row in rows if row.FrameworkVersion is framework for s in row.skills or ()})
     missing = [code for code in framework.basic_completion if code not in shown]
     return BasicStatus(framework, shown, missing)

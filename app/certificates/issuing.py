@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -264,12 +268,42 @@ def check_signature(cert: Certificate) -> credential.VerificationResult | None:
     if not signed:
         return None
     issuer = (signed.get("issuer") or {}).get("id", "") if isinstance(signed, dict) else ""
+    commune = db.session.get(Commune, cert.commune_id)
+    memo = _memo_key(cert, commune, signed)
+    with _checks_lock:
+        if memo in _checks:
+            _checks.move_to_end(memo)
+            return _checks[memo]
     result = credential.verify_credential(signed, keys.resolver(issuer, cert.commune_id))
     # The URLs' host follows PUBLIC_BASE_URL, which may change; their paths name the serial and commune.
-    commune = db.session.get(Commune, cert.commune_id)
     own = (str(signed.get("id", "")).endswith(credential_id("", cert.serial))
            and str(issuer).endswith(issuer_id("", commune)))
     if result.ok and not own:
         reason = credential.Reason.MISMATCH
-        return credential.VerificationResult(False, reason, credential.MESSAGES[reason], result.verification_method)
+        result = credential.VerificationResult(False, reason, credential.MESSAGES[reason], result.verification_method)
+    if memo is not None and result.reason is not credential.Reason.UNKNOWN_KEY:  # a key may yet be found
+        with _checks_lock:
+            _checks[memo] = result
+            while len(_checks) > CHECKS_KEPT:
+                _checks.popitem(last=False)
     return result
+
+
+# The public page checks a certificate's signature on every visit. The answer depends only on the signed
+# credential (which names the key), the certificate's serial and commune, and the key, which is never changed once
+# made (only retired, and retired keys still verify): each process keeps its last answers, keyed by all of these.
+# Revocation is never in here: the page always reads it from the certificate's row.
+CHECKS_KEPT = 4096
+_checks: OrderedDict[tuple[Any, ...], credential.VerificationResult] = OrderedDict()
+_checks_lock = threading.Lock()
+
+
+def _memo_key(cert: Certificate, commune: Commune, signed: Any) -> tuple[Any, ...] | None:
+    """What a signature check depends on, or None when the credential cannot be fingerprinted (not cached)."""
+    try:
+        text = json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+    method = ((signed.get("proof") or {}) if isinstance(signed, dict) else {}).get("verificationMethod")
+    return (cert.serial, cert.commune_id, commune.code, cert.current.number, str(method),
+            hashlib.sha256(text.encode()).hexdigest())

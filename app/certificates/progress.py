@@ -1,7 +1,8 @@
 """How far classes are with completion and certificates: counts for the class page, the class list and homes.
 
-Read-only. The class list gets its columns from two SQL aggregates for the whole page; the classes waiting
-for confirmation are found with `completion.standings_for`, a few queries whatever the number of classes.
+Read-only, and a fixed number of SQL aggregates whatever the number of classes or learners: the class list gets
+its columns from one query for the whole page, the class page its counts from `completion.tallies` (the rule of
+`completion.standings_for`, counted in SQL), and the classes waiting for confirmation are found the same way.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload
 
 from app.catalog.models import Module
 from app.certificates import completion
@@ -48,16 +49,14 @@ def _valid_certificates(class_ids: list[int]) -> dict[int, int]:
 
 def class_counts(klass: Class) -> ClassCounts:
     """Count, for one class, who is eligible, confirmed and certified (the rules of its commune)."""
-    standings = completion.class_standing(klass, completion.rules_for(klass.commune_id))
-    return ClassCounts(eligible=sum(s.eligible for s in standings), confirmed=sum(s.confirmed for s in standings),
-                       issued=_valid_certificates([klass.id]).get(klass.id, 0),
-                       waiting=sum(s.eligible and not s.confirmed for s in standings))
+    tally = completion.tallies([klass.id], {klass.commune_id: completion.rules_for(klass.commune_id)})[klass.id]
+    return ClassCounts(eligible=tally.eligible, confirmed=tally.confirmed,
+                       issued=_valid_certificates([klass.id]).get(klass.id, 0), waiting=tally.waiting)
 
 
-def _completed(class_ids: list[int]) -> dict[int, int]:
-    """Enrolled learners of each class with every module of the class confirmed (one aggregate query)."""
-    if not class_ids:
-        return {}
+def _completed_query(class_ids: Any) -> Any:
+    """Enrolled learners of each class (`class_ids`: a list or a SELECT of ids) with every module of the class
+    confirmed, as rows (class_id, completed)."""
     taught = (select(ClassModule.class_id, ClassModule.module_id).join(Module, Module.id == ClassModule.module_id)
               .where(ClassModule.class_id.in_(class_ids), Module.current_version_id.is_not(None)).subquery())
     needed = select(taught.c.class_id, func.count().label("modules")).group_by(taught.c.class_id).subquery()
@@ -67,41 +66,48 @@ def _completed(class_ids: list[int]) -> dict[int, int]:
                   & (Completion.module_id == taught.c.module_id) & (Completion.status == "confirmed"))
             .where(Enrolment.class_id.in_(class_ids), Enrolment.status == "enrolled")
             .group_by(Enrolment.class_id, Enrolment.person_id).subquery())
-    rows = db.session.execute(select(done.c.class_id, func.count()).join(needed, needed.c.class_id == done.c.class_id)
-                              .where(done.c.confirmed >= needed.c.modules).group_by(done.c.class_id))
-    return {class_id: int(count) for class_id, count in rows}
+    return (select(done.c.class_id, func.count().label("completed")).join(needed, needed.c.class_id == done.c.class_id)
+            .where(done.c.confirmed >= needed.c.modules).group_by(done.c.class_id))
 
 
 def list_counts(class_ids: list[int]) -> dict[int, dict[str, int]]:
     """For each class: enrolled learners who completed it (every module confirmed) and valid certificates.
 
-    Two aggregate queries for the whole list.
+    One aggregate query for the whole list.
     """
-    completed, certified = _completed(class_ids), _valid_certificates(class_ids)
-    return {cid: {"completed": completed.get(cid, 0), "certified": certified.get(cid, 0)} for cid in class_ids}
+    if not class_ids:
+        return {}
+    completed = _completed_query(class_ids).subquery()
+    certified = (select(Certificate.class_id, func.count().label("certified"))
+                 .where(Certificate.class_id.in_(class_ids), Certificate.status == "valid")
+                 .group_by(Certificate.class_id).subquery())
+    rows = db.session.execute(
+        select(Class.id, completed.c.completed, certified.c.certified)
+        .outerjoin(completed, completed.c.class_id == Class.id).outerjoin(certified, certified.c.class_id == Class.id)
+        .where(Class.id.in_(class_ids)))
+    found = {cid: {"completed": int(done or 0), "certified": int(certs or 0)} for cid, done, certs in rows}
+    return {cid: found.get(cid, {"completed": 0, "certified": 0}) for cid in class_ids}
 
 
 def waiting_classes(where: Any) -> list[tuple[Class, int]]:
     """Classes (matching the SQL condition `where`) with learners who meet the rules but are not yet confirmed,
     each with how many, soonest ended first."""
     # Aggregates first: only classes with an enrolled learner not yet completed are worth evaluating in full
-    # (years of finished, fully confirmed classes cost nothing).
-    enrolled = dict(db.session.execute(  # type: ignore[arg-type]
-        select(Class.id, func.count(Enrolment.id)).join(Enrolment, Enrolment.class_id == Class.id)
-        .where(Class.status.in_(CONFIRMABLE_STATUSES), Enrolment.status == "enrolled", where)
-        .group_by(Class.id)).all())
-    completed = _completed(list(enrolled))
-    open_ids = [cid for cid, n in enrolled.items() if completed.get(cid, 0) < n]
-    if not open_ids:
+    # (years of finished, fully confirmed classes cost nothing). One statement finds and loads them.
+    in_reach = select(Class.id).where(Class.status.in_(CONFIRMABLE_STATUSES), where)
+    enrolled = (select(Enrolment.class_id, func.count().label("enrolled"))
+                .where(Enrolment.class_id.in_(in_reach), Enrolment.status == "enrolled")
+                .group_by(Enrolment.class_id).subquery())
+    completed = _completed_query(in_reach).subquery()
+    unfinished = (select(enrolled.c.class_id).outerjoin(completed, completed.c.class_id == enrolled.c.class_id)
+                  .where(func.coalesce(completed.c.completed, 0) < enrolled.c.enrolled))
+    # The panel shows titles: the staff (loaded with every class by default) only if someone asks for them.
+    classes = list(db.session.scalars(select(Class).where(Class.id.in_(unfinished)).options(lazyload(Class.staff))
+                                      .order_by(Class.ends_on, Class.id)))
+    if not classes:
         return []
-    classes = list(db.session.scalars(
-        select(Class).where(Class.id.in_(open_ids))
-        .options(selectinload(Class.modules).selectinload(ClassModule.module), selectinload(Class.venue))
-        .order_by(Class.ends_on, Class.id)))
-    rules = {cid: completion.rules_for(cid) for cid in {k.commune_id for k in classes}}
-    standings = completion.standings_for(classes, rules)
-    found = [(k, sum(s.eligible and not s.confirmed for s in standings[k.id])) for k in classes]
-    return [(k, n) for k, n in found if n]
+    counts = completion.tallies([k.id for k in classes], completion.rules_by_commune({k.commune_id for k in classes}))
+    return [(k, counts[k.id].waiting) for k in classes if counts[k.id].waiting]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from app.errors import DomainError, error_response, show_on_form
 from app.extensions import db, utcnow
 from app.people.models import Person
 from app.places.models import Commune
+from app.transactions import read_only
 
 ISSUE_BATCH = 25
 
@@ -139,6 +140,7 @@ def class_zip(class_id: int) -> Response:
 
 
 @bp.get("/my/certificates")
+@read_only
 @policy.requires("certificates.own")
 def mine() -> str:
     """A learner's certificates, completed modules and "basic digital skills" status."""

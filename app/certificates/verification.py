@@ -5,6 +5,9 @@ import datetime as dt
 import unicodedata
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from app.catalog.models import FrameworkVersion
 from app.certificates import issuing
 from app.certificates.models import Certificate
@@ -18,12 +21,12 @@ def _nfc(text: Any) -> str:
     return unicodedata.normalize("NFC", str(text or "")).strip()
 
 
-def _signed_content(cert: Certificate, signed: dict[str, Any]) -> dict[str, Any]:
+def _signed_content(cert: Certificate, signed: dict[str, Any], framework: FrameworkVersion | None) -> dict[str, Any]:
     """Read what the issuer signed: holder, achievement, skills, date, issuer and status entry."""
     subject = signed.get("credentialSubject") or {}
     achievement = subject.get("achievement") or {}
     skills = [str(a.get("targetCode")) for a in achievement.get("alignment") or [] if a.get("targetCode")]
-    framework = db.session.get(FrameworkVersion, cert.framework_version_id)
+    framework = framework or db.session.get(FrameworkVersion, cert.framework_version_id)
     issued = dt.datetime.fromisoformat(str(signed.get("validFrom", "")).replace("Z", "+00:00"))
     entry = signed.get("credentialStatus") or {}
     return {
@@ -42,9 +45,23 @@ def _matches(cert: Certificate, content: dict[str, Any]) -> bool:
             and content["achievement"] == _nfc(cert.achievement) and content["skills"] == list(cert.skills))
 
 
-def summary(cert: Certificate) -> dict[str, Any]:
-    """Describe a certificate for anyone: its live status (revocation), and only what its signature vouches for."""
-    commune = db.session.get(Commune, cert.commune_id)
+def find(serial: str) -> tuple[Certificate, Commune, FrameworkVersion] | None:
+    """Find a certificate by its serial (as `issuing.by_serial`) with everything `summary` reads, in one query: the
+    certificate with its revisions, its commune with the province, its framework version."""
+    found = db.session.execute(
+        select(Certificate, Commune, FrameworkVersion)
+        .join(Commune, Commune.id == Certificate.commune_id)
+        .join(FrameworkVersion, FrameworkVersion.id == Certificate.framework_version_id)
+        .where(Certificate.serial == serial.strip().upper())
+        .options(joinedload(Certificate.revisions), joinedload(Commune.province))).unique().first()
+    return None if found is None else (found.Certificate, found.Commune, found.FrameworkVersion)
+
+
+def summary(cert: Certificate, commune: Commune | None = None,
+            framework: FrameworkVersion | None = None) -> dict[str, Any]:
+    """Describe a certificate for anyone: its live status (revocation), and only what its signature vouches for
+    (its commune and framework version are loaded when not given, as `find` gives them)."""
+    commune = commune or db.session.get(Commune, cert.commune_id)
     check = issuing.check_signature(cert)  # None: erased with the holder's personal data
     info: dict[str, Any] = {
         "serial": cert.serial, "status": cert.status, "commune_code": commune.code, "revision": cert.current.number,
@@ -60,7 +77,7 @@ def summary(cert: Certificate) -> dict[str, Any]:
         info.update(achievement=cert.achievement, skills=list(cert.skills), skill_groups=list(cert.skill_groups),
                     issued_on=cert.issued_on.isoformat())
     elif check.ok:
-        content = _signed_content(cert, cert.current.credential)
+        content = _signed_content(cert, cert.current.credential, framework)
         info.update({k: v for k, v in content.items() if k != "holder_name"}, holder=mask_name(content["holder_name"]),
                     record_matches=_matches(cert, content))
     else:  # a bad signature vouches for nothing: show no content at all

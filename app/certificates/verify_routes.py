@@ -13,6 +13,7 @@ from app import policy
 from app.certificates import bp, credential, issuing, keys, status, verification
 from app.extensions import db, limiter, utcnow
 from app.places.models import Commune
+from app.transactions import read_only
 
 VERIFY_LIMIT = "30 per minute"
 # One budget per client for the page, the JSON and the serial box together: trying serials through the
@@ -21,8 +22,8 @@ verify_limit = limiter.shared_limit(VERIFY_LIMIT, scope="certificates-verify")
 
 
 def _summary(serial: str) -> dict[str, Any] | None:
-    cert = issuing.by_serial(serial)
-    return None if cert is None else verification.summary(cert)
+    found = verification.find(serial)
+    return None if found is None else verification.summary(*found)
 
 
 @bp.get("/verify")
@@ -37,6 +38,7 @@ def verify_form() -> Any:
 
 
 @bp.get("/verify/<serial>")
+@read_only
 @policy.public
 @verify_limit
 def verify(serial: str) -> Any:

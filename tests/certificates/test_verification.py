@@ -125,3 +125,60 @@ def test_verification_shares_one_limit_between_page_and_json(rate_limited, finis
     assert page.status_code == 429 and "Bạn đã thử quá nhiều lần" in page.get_data(as_text=True)
     english = client.get("/verify/11791-2026-000001", headers={"Accept-Language": "en"})
     assert english.status_code == 429
+
+
+def _statements(app, path: str) -> tuple[list[str], dict]:
+    from sqlalchemy import event
+
+    found: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        found.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        data = app.test_client().get(path).get_json()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return found, data
+
+
+def test_a_checked_signature_is_remembered_but_revocation_and_tampering_always_show(client: FlaskClient, finished,
+                                                                                     app) -> None:
+    serials = _issue(client, finished)
+    first, seen = _statements(app, f"/verify/{serials[0]}.json")
+    assert seen["status"] == "valid" and seen["signature"]["valid"] and seen["record_matches"]
+    again, same = _statements(app, f"/verify/{serials[0]}.json")
+    assert same == seen
+    assert len(again) == 1 < len(first)  # certificate, commune, province and framework in one; the key remembered
+    assert not any("signing_keys" in s for s in again)
+    # Revoked after being checked: the page says so at once.
+    assert client.post(f"/certificates/{serials[0]}/revoke", data={"reason": "Cấp nhầm người"}).status_code == 302
+    _, revoked = _statements(app, f"/verify/{serials[0]}.json")
+    assert revoked["status"] == "revoked" and revoked["revocation_reason"] == "Cấp nhầm người"
+    # Changed after being checked: the remembered answer is not used.
+    cert = _cert(serials[0])
+    forged = copy.deepcopy(cert.current.credential)
+    forged["credentialSubject"]["name"] = "Phạm Văn Mạo Danh"
+    cert.current.credential = forged
+    db.session.commit()
+    _, tampered = _statements(app, f"/verify/{serials[0]}.json")
+    assert tampered["signature"]["valid"] is False and tampered["holder"] is None
+
+
+def test_a_reissued_certificate_is_checked_afresh(client: FlaskClient, finished, app) -> None:
+    from app.certificates import issuing
+    from app.people import services as people
+
+    serials = _issue(client, finished)
+    _, before = _statements(app, f"/verify/{serials[0]}.json")
+    assert before["revision"] == 1 and before["signature"]["valid"]
+    cert, person = _cert(serials[0]), finished["learners"][0]
+    people.update_person(person, full_name="Nguyễn Thị Hường", birth_year=person.birth_year, village=None,
+                         phone=person.phone, gender=None, tags=[])
+    issuing.reissue(cert, actor=finished["officer"], reason="Sửa họ tên", base_url="http://localhost",
+                    secret=app.config["DATA_ENCRYPTION_KEY"])
+    db.session.commit()
+    statements, after = _statements(app, f"/verify/{serials[0]}.json")
+    assert after["revision"] == 2 and after["signature"]["valid"] and after["record_matches"]
+    assert any("signing_keys" in s for s in statements)  # a new credential: its key is looked up
