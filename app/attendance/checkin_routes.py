@@ -47,6 +47,15 @@ def _teach(session_id: int) -> ClassSession:
     return found
 
 
+def _teach_polled(session_id: int) -> tuple[ClassSession, int]:
+    """For what the check-in screen asks every few seconds: the session and its late window in one query."""
+    found = marks.session_for_roll_call(session_id)
+    if found is None:
+        abort(404)
+    policy.authorize("classes.teach", found[0])
+    return found
+
+
 def _scan_url(session_: ClassSession, now: dt.datetime) -> str:
     token = checkins.qr_token(_secret(), session_.id, checkins.step_at(now))
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
@@ -66,21 +75,19 @@ def qr(session_id: int) -> str:
 @policy.requires("classes.teach")
 def qr_state(session_id: int) -> Any:
     """What the check-in screen shows now: the code (while check-in is open) and who has and has not checked in."""
-    found = _teach(session_id)
+    found, late_window = _teach_polled(session_id)
     now = utcnow()
-    state = checkins.window_state(found, now, _rules(found)["late_window_minutes"])
-    enrolled = marks.learners(found)
-    current = marks.current(found)
+    state = checkins.window_state(found, now, late_window)
+    rows = marks.roll_call(found)
     present, missing = [], []
-    for e in enrolled:
-        mark = current.get(e.id)
-        item = {"name": e.person.full_name, "initials": e.person.initials}
-        if mark is not None and mark.status in marks.ATTENDED:
-            present.append({**item, "status": mark.status, "label": str(marks.STATUSES[mark.status])})
+    for e in rows:
+        item = {"name": e.full_name, "initials": e.initials}
+        if e.status in marks.ATTENDED:
+            present.append({**item, "status": e.status, "label": str(marks.STATUSES[e.status])})
         else:
-            missing.append({**item, "status": mark.status if mark else "",
-                            "label": str(marks.STATUSES[mark.status]) if mark else ""})
-    body: dict[str, Any] = {"state": state, "present": present, "missing": missing, "total": len(enrolled)}
+            missing.append({**item, "status": e.status or "",
+                            "label": str(marks.STATUSES[e.status]) if e.status else ""})
+    body: dict[str, Any] = {"state": state, "present": present, "missing": missing, "total": len(rows)}
     if state == "open":
         step = checkins.step_at(now)
         body.update(step=step, code=checkins.short_code(_secret(), found.id, step),
@@ -93,9 +100,9 @@ def qr_state(session_id: int) -> Any:
 @policy.requires("classes.teach")
 def qr_image(session_id: int) -> Response:
     """The QR code for this moment, as SVG; none outside the check-in window."""
-    found = _teach(session_id)
+    found, late_window = _teach_polled(session_id)
     now = utcnow()
-    if checkins.window_state(found, now, _rules(found)["late_window_minutes"]) != "open":
+    if checkins.window_state(found, now, late_window) != "open":
         abort(404)
     image = qrcode.make(_scan_url(found, now), image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     return Response(image.to_string(encoding="unicode"), mimetype="image/svg+xml")

@@ -1,22 +1,21 @@
-"""Dashboard panels: today's roll calls for the staff of a class, and "check in" for learners with a class today."""
+"""Dashboard panels: today's roll calls for the staff of a class, and "check in" for learners with a class today.
+
+Both read what the classes' home panels read anyway (once per request): the home is the most opened page."""
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from app.attendance import checkin, settings
 from app.classes import queries
-from app.classes.models import ClassSession, Enrolment
 from app.classes.services import local_today
-from app.extensions import db, utcnow
+from app.extensions import utcnow
 from app.home import panels
 
 
 def roll_call_panel(person: Any) -> dict[str, Any] | None:
     """Today's sessions of the classes the person staffs, each one tap from its roll call and its QR screen."""
-    today = local_today()
-    sessions = [s for s in queries.teaching(person, today, today) if not s.cancelled]
+    today = local_today()  # the staff's week is read once per request for all their panels
+    sessions = [s for s in queries.teaching_week(person) if s.date == today and not s.cancelled]
     if not sessions:
         return None
     return {"sessions": sessions}
@@ -24,11 +23,10 @@ def roll_call_panel(person: Any) -> dict[str, Any] | None:
 
 def checkin_panel(person: Any) -> dict[str, Any] | None:
     """A learner's classes meeting today, with the way to check in while check-in is open."""
-    today = local_today()
-    sessions = list(db.session.scalars(
-        select(ClassSession).join(Enrolment, Enrolment.class_id == ClassSession.class_id)
-        .where(Enrolment.person_id == person.id, Enrolment.status == "enrolled", ClassSession.date == today,
-               ClassSession.status == "scheduled").order_by(ClassSession.start_time, ClassSession.id)))
+    today = local_today()  # the learner's classes and their sessions are read once per request for their panels
+    sessions = sorted((s for mine in queries.my_classes_once(person) if mine.enrolment.status == "enrolled"
+                       for s in mine.sessions if s.date == today and s.status == "scheduled"),
+                      key=lambda s: (s.start_time, s.id))
     if not sessions:
         return None
     now = utcnow()

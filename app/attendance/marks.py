@@ -22,15 +22,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, select
+from markupsafe import Markup
+from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from app.attendance import settings
 from app.attendance.models import PLACEHOLDER_TIME, AttendanceChange, AttendanceMark
-from app.classes.models import VIETNAM, ClassSession, Enrolment
+from app.catalog.models import Module, ModuleVersion
+from app.classes.models import VIETNAM, Class, ClassSession, ClassStaff, Enrolment
 from app.errors import DomainError
 from app.extensions import db
 from app.people.models import Person
+from app.places.models import Venue, Village
 
 STATUSES = {"present": _l("Có mặt"), "late": _l("Muộn"), "absent": _l("Vắng"), "excused": _l("Có phép")}
 ATTENDED = ("present", "late")
@@ -213,6 +217,60 @@ def current(session: ClassSession) -> dict[int, AttendanceMark]:
     """Return the current marks of a session by enrolment id."""
     return {m.enrolment_id: m for m in db.session.scalars(
         select(AttendanceMark).where(AttendanceMark.session_id == session.id))}
+
+
+@dataclass(frozen=True)
+class RollCallRow:
+    """One learner on the roll call: their enrolment id, what the row shows, and their current mark (None: none)."""
+
+    id: int
+    full_name: str
+    village: str | None
+    above_capacity: bool
+    status: str | None
+
+    @property
+    def initials(self) -> str:
+        parts = self.full_name.split()  # as Person.initials: the given name's first letter
+        return (parts[-1][:1] if parts else "?").upper()
+
+
+def status_labels() -> dict[str, Markup]:
+    """Return the status labels translated once, for a page that repeats them on every row (as safe as `_l`)."""
+    return {key: Markup(str(label)) for key, label in STATUSES.items()}
+
+
+def session_for_roll_call(session_id: int) -> tuple[ClassSession, int] | None:
+    """Return a session with its class, staff, venues and module, and its commune's late window, in one query."""
+    row = db.session.execute(
+        select(ClassSession, settings.rule_in_force("late_window_minutes", Class.commune_id))
+        .join(ClassSession.class_).where(ClassSession.id == session_id)
+        .options(contains_eager(ClassSession.class_).options(
+                     joinedload(Class.venue).load_only(Venue.village_id),
+                     joinedload(Class.staff).lazyload(ClassStaff.person)),
+                 joinedload(ClassSession.venue).load_only(Venue.name),
+                 joinedload(ClassSession.module).load_only(Module.current_version_id)
+                 .joinedload(Module.current).load_only(ModuleVersion.title_vi))).unique().first()
+    return (row[0], int(row[1])) if row else None
+
+
+def roll_call(session: ClassSession) -> list[RollCallRow]:
+    """Return the session's class list by name, each learner with their village and current mark, in one query."""
+    mark = and_(AttendanceMark.session_id == session.id, AttendanceMark.enrolment_id == Enrolment.id)
+    return [RollCallRow(*row) for row in db.session.execute(
+        select(Enrolment.id, Person.full_name, Village.name, Enrolment.above_capacity, AttendanceMark.status)
+        .join(Person, Person.id == Enrolment.person_id).outerjoin(Village, Village.id == Person.village_id)
+        .outerjoin(AttendanceMark, mark)
+        .where(Enrolment.class_id == session.class_id, Enrolment.status == "enrolled")
+        .order_by(Person.name_search, Person.id))]
+
+
+def tally(rows: Sequence[RollCallRow]) -> dict[str, int]:
+    """Count the roll call's current marks by status, and those not marked yet."""
+    found = dict.fromkeys((*STATUSES, "unmarked"), 0)
+    for row in rows:
+        found[row.status or "unmarked"] += 1
+    return found
 
 
 def everyone_present(session: ClassSession, *, actor: Person | None, now: dt.datetime) -> Outcome:

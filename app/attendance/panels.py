@@ -1,13 +1,13 @@
 """Home-page tasks from attendance for a commune's officers and organisers: roll calls still missing this week,
-learners marked absent twice, and the quarterly report coming due. A few queries each, whatever the number of
-classes."""
+learners marked absent twice, and the quarterly report coming due. One query each at most, whatever the number of
+classes and communes."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app import policy
 from app.attendance import reports
@@ -29,11 +29,11 @@ def unmarked_sessions(where: Any, now: dt.datetime) -> list[ClassSession]:
     ended = or_(ClassSession.date < today, and_(ClassSession.date == today, ClassSession.end_time <= time_now))
     learners = exists().where(Enrolment.class_id == ClassSession.class_id, Enrolment.status == "enrolled")
     marked = exists().where(AttendanceMark.session_id == ClassSession.id)
-    return list(db.session.scalars(
+    return list(db.session.scalars(  # one statement: the class and venue joined, the class's staff left unloaded
         select(ClassSession).join(Class, Class.id == ClassSession.class_id)
         .where(where, ClassSession.status == "scheduled", ClassSession.date > today - dt.timedelta(days=MARKS_DAYS),
                ended, learners, ~marked)
-        .options(selectinload(ClassSession.class_), selectinload(ClassSession.venue))
+        .options(contains_eager(ClassSession.class_).lazyload(Class.staff), joinedload(ClassSession.venue))
         .order_by(ClassSession.date, ClassSession.start_time, ClassSession.id)))
 
 
@@ -55,11 +55,12 @@ def marks_panel(person: Any) -> dict[str, Any] | None:
 def absences_panel(person: Any) -> dict[str, Any] | None:
     """Learners marked absent twice or more (unmarked sessions never count): someone should call or visit."""
     communes = queries.communes_of(person, "attendance.reports")
-    found = [a for commune_id in sorted(communes) for a in reports.absent_twice(
-        commune_id, village_ids=policy.village_ids(person, "attendance.reports", commune_id))]
+    if not communes:
+        return None
+    found = reports.absent_twice(communes={commune_id: policy.village_ids(person, "attendance.reports", commune_id)
+                                           for commune_id in sorted(communes)})
     if not found:
         return None
-    found.sort(key=lambda a: -a.absences)  # each commune's list is already by name within a count
     commune_id = person.commune_id if person.commune_id in communes else min(communes)
     return {"shown": found[:SHOWN], "total": len(found), "commune_id": commune_id}
 

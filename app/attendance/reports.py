@@ -15,12 +15,13 @@ counts nor ends the run). Window functions, so it runs on SQLite (3.25+) and Pos
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Date, and_, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import lazyload
 from sqlalchemy.sql.expression import FunctionElement
 
 from app.attendance.marks import ATTENDED, STATUSES
@@ -263,10 +264,12 @@ class AbsentTwice:
 
 def absent_twice(commune_id: int | None = None, *, class_ids: Iterable[int] | None = None, at_least: int = 2,
                  village_ids: set[int] | None = None, as_of: dt.datetime | None = None,
-                 limit: int | None = None) -> list[AbsentTwice]:
+                 limit: int | None = None, communes: Mapping[int, set[int] | None] | None = None) -> list[AbsentTwice]:
     """Return learners of open or running classes marked absent at least `at_least` times, most absences first.
 
     Give a commune, or class ids (or both); `village_ids` keeps learners living in those villages (a village team).
+    Or give `communes`: several communes at once, each with the villages to keep (None: all of it), listed by
+    absences, then commune by commune as one list per commune would be.
     Counts sessions that count for the learner (held, not cancelled, since they enrolled), in one query.
     """
     where: list[Any] = [Class.status.in_(ACTIVE_CLASS_STATUSES)]
@@ -274,18 +277,27 @@ def absent_twice(commune_id: int | None = None, *, class_ids: Iterable[int] | No
         where.append(Class.commune_id == commune_id)
     if class_ids is not None:
         where.append(Enrolment.class_id.in_(list(class_ids)))
-    if commune_id is None and class_ids is None:
+    if communes is not None:
+        where.append(Class.commune_id.in_(list(communes)))
+    if commune_id is None and class_ids is None and communes is None:
         raise ValueError("absent_twice needs a commune or class ids")
     slots = _slots(as_of or local_now(), *where)
     tally = (select(slots.c.enrolment_id, func.count().label("absences"), func.max(slots.c.date).label("last_absent"))
              .where(slots.c.status == "absent").group_by(slots.c.enrolment_id)
              .having(func.count() >= at_least).subquery())
+    by_commune = () if communes is None else (Class.commune_id,)
     stmt = (select(Person, Class, tally.c.absences, tally.c.last_absent).select_from(tally)
             .join(Enrolment, Enrolment.id == tally.c.enrolment_id).join(Person, Person.id == Enrolment.person_id)
             .join(Class, Class.id == Enrolment.class_id)
-            .order_by(tally.c.absences.desc(), tally.c.last_absent.desc(), Person.name_search, Person.id, Class.id))
+            .options(lazyload(Class.staff))  # the list shows names and titles; no query for each class's staff
+            .order_by(tally.c.absences.desc(), *by_commune, tally.c.last_absent.desc(), Person.name_search,
+                      Person.id, Class.id))
     if village_ids is not None:
         stmt = stmt.where(Person.village_id.in_(village_ids))
+    if communes is not None and any(villages is not None for villages in communes.values()):
+        stmt = stmt.where(or_(*(Class.commune_id == cid if villages is None
+                                else and_(Class.commune_id == cid, Person.village_id.in_(villages))
+                                for cid, villages in communes.items())))
     if limit is not None:
         stmt = stmt.limit(limit)
     return [AbsentTwice(row.Person, row.Class, int(row.absences), _as_date(row.last_absent))

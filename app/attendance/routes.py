@@ -28,38 +28,45 @@ from app.attendance.forms import PlainForm
 from app.classes.models import VIETNAM, ClassSession
 from app.errors import DomainError, error_response
 from app.extensions import db, utcnow
+from app.transactions import read_only
 
 SYNC_RETRIES = 3
 
 
+def _loaded(session_id: int) -> tuple[ClassSession, int]:
+    """The session (with its class, staff and venues: one query) and its commune's late window; 404 or 403."""
+    found = marks.session_for_roll_call(session_id)
+    if found is None:
+        abort(404)
+    policy.authorize("classes.teach", found[0])
+    return found
+
+
 def _session(session_id: int) -> ClassSession:
-    session = db.get_or_404(ClassSession, session_id)
-    policy.authorize("classes.teach", session)
-    return session
+    return _loaded(session_id)[0]
 
 
 def _rows(session: ClassSession) -> dict[str, Any]:
-    enrolments = marks.learners(session)
-    current = marks.current(session)
-    return {"enrolments": enrolments, "marks": current, "counts": marks.counts(enrolments, current)}
+    rows = marks.roll_call(session)
+    return {"enrolments": rows, "counts": marks.tally(rows)}
 
 
 @bp.get("/attendance/sessions/<int:session_id>")
+@read_only
 @policy.requires("classes.teach")
 def roll_call(session_id: int) -> str:
     """The roll call: every enrolled learner with big status buttons; works offline once loaded."""
-    session = _session(session_id)
+    session, late_window = _loaded(session_id)
     now = utcnow()
-    rules = settings.settings_for(session.class_.commune_id)
     rows = _rows(session)
     # A walk-in just enrolled from this page (classes.walk_in sends the instructor back here): confirm it here.
     added_id = request.args.get("added", "")
-    added = next((e for e in rows["enrolments"] if str(e.id) == added_id and e.id in rows["marks"]), None)
+    added = next((e for e in rows["enrolments"] if str(e.id) == added_id and e.status is not None), None)
     return render_template("attendance/roll_call.html", session=session, klass=session.class_, **rows,
-                           statuses=marks.STATUSES, form=PlainForm(), server_time=int(now.timestamp() * 1000),
+                           statuses=marks.status_labels(), form=PlainForm(), server_time=int(now.timestamp() * 1000),
                            today=now.astimezone(VIETNAM).date(), added=added,
                            takes_arrivals=walkins.takes_arrivals(session, now),
-                           checkin_state=checkin.window_state(session, now, rules["late_window_minutes"]))
+                           checkin_state=checkin.window_state(session, now, late_window))
 
 
 @bp.post("/attendance/sessions/<int:session_id>/marks")
@@ -210,4 +217,4 @@ def paper(session_id: int) -> Any:
             flash(_("Đã lưu điểm danh từ tờ ký tên: %(n)s thay đổi.", n=outcome.applied), "success")
             return redirect(url_for("attendance.roll_call", session_id=session.id))
     return render_template("attendance/paper.html", session=session, klass=session.class_, form=form,
-                           statuses=marks.STATUSES, **rows)
+                           statuses=marks.status_labels(), **rows)

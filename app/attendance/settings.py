@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, func, select
 
 from app.attendance.models import AttendanceSettings
 from app.errors import DomainError
@@ -25,6 +26,13 @@ def settings_for(commune_id: int | None) -> dict[str, int]:
     if row is None:
         return dict(DEFAULTS)
     return {key: int(getattr(row, key)) for key in DEFAULTS}
+
+
+def rule_in_force(key: str, commune_id: Any) -> ColumnElement[int]:
+    """An SQL expression for one rule in force in a commune (an id, or a column such as Class.commune_id),
+    to load with other rows instead of a query of its own."""
+    own = select(getattr(AttendanceSettings, key)).where(AttendanceSettings.commune_id == commune_id)
+    return func.coalesce(own.scalar_subquery(), DEFAULTS[key])
 
 
 def save_settings(commune: Commune, values: dict[str, Any], *, actor: Person | None) -> AttendanceSettings:

@@ -27,11 +27,13 @@ COOKIE = "hvs_kiosk"
 
 @bp.before_app_request
 def _forget_kiosk() -> None:
-    g.pop("kiosk", None)  # read afresh for every request, even when requests share an app context (tests)
+    # Read afresh for every request, even when requests share an app context (tests).
+    g.pop("kiosk", None)
+    g.pop("kiosk_idle", None)
 
 
 def current_kiosk() -> services.Kiosk | None:
-    """Return the kiosk this browser is in, if any."""
+    """Return the kiosk this browser is in, if any (no cookie: none, without a query)."""
     if "kiosk" not in g:
         g.kiosk = services.read_kiosk(request.cookies.get(COOKIE), current_app.config["SECRET_KEY"])
     return g.kiosk
@@ -46,10 +48,13 @@ def _end_learner_session(*, everywhere: bool = False) -> None:
 
 
 def _idle_times(kiosk: services.Kiosk) -> dict[str, int]:
-    klass = db.session.get(Class, kiosk.class_id)
-    times = settings.idle_times(klass.commune_id if klass else None)
-    return {"lesson": times.lesson, "other": times.other, "lesson_countdown": settings.countdown(times.lesson),
-            "countdown": settings.countdown(times.other)}
+    """The idle times of the kiosk's class's commune: one query, once per request."""
+    if "kiosk_idle" not in g:
+        times = settings.class_idle_times(kiosk.class_id)
+        g.kiosk_idle = {"lesson": times.lesson, "other": times.other,
+                        "lesson_countdown": settings.countdown(times.lesson),
+                        "countdown": settings.countdown(times.other)}
+    return g.kiosk_idle  # type: ignore[no-any-return]
 
 
 @bp.app_context_processor

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
+from app.classes.models import Class
 from app.errors import DomainError
 from app.extensions import db
 from app.kiosk.models import KioskSettings
@@ -43,6 +45,14 @@ def idle_times(commune_id: int | None) -> IdleTimes:
     if row is None:
         return defaults()
     return IdleTimes(row.lesson_idle_seconds, row.idle_seconds)
+
+
+def class_idle_times(class_id: int) -> IdleTimes:
+    """Return the idle times in force for a class's tablet (its commune's, else the defaults), in one query."""
+    row = db.session.execute(
+        select(KioskSettings.lesson_idle_seconds, KioskSettings.idle_seconds).select_from(Class)
+        .join(KioskSettings, KioskSettings.commune_id == Class.commune_id).where(Class.id == class_id)).first()
+    return defaults() if row is None else IdleTimes(row.lesson_idle_seconds, row.idle_seconds)
 
 
 def _minutes(value: object, field: str) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app import inputs, policy
 from app.catalog import services as catalog
-from app.catalog.models import FrameworkVersion, Module, ModuleVersion
+from app.catalog.models import FrameworkVersion, ModuleVersion
 from app.errors import DomainError, error_response, show_on_form
 from app.extensions import db, utcnow
 from app.forms import choices
@@ -21,6 +21,7 @@ from app.quizzes import bp, class_routes, display, keys, personal, services  # n
 from app.quizzes.forms import SettingsForm
 from app.quizzes.models import AssessmentSettings, Attempt
 from app.quizzes.types import type_of
+from app.transactions import read_only
 
 for _name, _filter in display.FILTERS.items():
     bp.add_app_template_filter(_filter, _name)
@@ -91,20 +92,24 @@ def _attempt(attempt_id: int, action: str = "quizzes.take") -> Attempt:
 
 
 @bp.get("/quiz/attempts/<int:attempt_id>")
+@read_only
 @policy.requires("catalog.learn")
 def attempt(attempt_id: int) -> Any:
     """Show the attempt one question at a time, resuming where the learner stopped."""
-    found = _attempt(attempt_id)
+    loaded = services.attempt_for_page(attempt_id)
+    if loaded is None:
+        abort(404)
+    found, module_title, learner_name = loaded
+    policy.authorize("quizzes.take", found)
     if found.status != "in_progress":
         return redirect(url_for("quizzes.results", attempt_id=found.id))
-    questions = services.questions_of(found)
+    questions, answers = services.questions_with_answers(found)
     current = request.args.get("q", type=int)
     if current is None or not 0 <= current < len(questions):
-        current = services.resume_index(found)
-    items = keys.page(found, questions, services.answers_by_question(found))
-    learner = db.session.get(Person, found.person_id)
-    return render_template("quizzes/attempt.html", attempt=found, items=items, current=current, learner=learner,
-                           module=db.session.get(Module, found.module_id))
+        current = services.resume_index(found, answers)
+    items = keys.page(found, questions, answers)
+    return render_template("quizzes/attempt.html", attempt=found, items=items, current=current,
+                           learner_name=learner_name, module_title=module_title)
 
 
 @bp.post("/quiz/attempts/<int:attempt_id>/answer")

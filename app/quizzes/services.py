@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 
 from app.catalog.models import Module, ModuleVersion, Question
 from app.errors import DomainError
@@ -164,9 +164,33 @@ def answers_by_question(attempt: Attempt) -> dict[int, AttemptAnswer]:
     return {a.question_id: a for a in attempt.answers}
 
 
-def resume_index(attempt: Attempt) -> int:
+def attempt_for_page(attempt_id: int) -> tuple[Attempt, str, str] | None:
+    """Return an attempt with its module's title (of the current version) and its learner's name, in one query."""
+    row = db.session.execute(
+        select(Attempt, ModuleVersion.title_vi, Person.full_name)
+        .join(Person, Person.id == Attempt.person_id).join(Module, Module.id == Attempt.module_id)
+        .outerjoin(ModuleVersion, ModuleVersion.id == Module.current_version_id)
+        .where(Attempt.id == attempt_id)).first()
+    return (row[0], row[1] or "", row[2]) if row else None
+
+
+def questions_with_answers(attempt: Attempt) -> tuple[list[Question], dict[int, AttemptAnswer]]:
+    """Return the attempt's questions in the order shown and its saved answers by question id, in one query."""
+    saved = and_(AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == Question.id)
+    found: dict[int, Question] = {}
+    answers: dict[int, AttemptAnswer] = {}
+    for question, answer in db.session.execute(
+            select(Question, AttemptAnswer).outerjoin(AttemptAnswer, saved)
+            .where(Question.id.in_(attempt.question_ids))):
+        found[question.id] = question
+        if answer is not None:
+            answers[question.id] = answer
+    return [found[qid] for qid in attempt.question_ids], answers
+
+
+def resume_index(attempt: Attempt, answers: dict[int, AttemptAnswer] | None = None) -> int:
     """Return where to carry on: the first question without an answer (or the last question)."""
-    answered = answers_by_question(attempt)
+    answered = answers_by_question(attempt) if answers is None else answers
     return next((i for i, qid in enumerate(attempt.question_ids) if qid not in answered),
                 len(attempt.question_ids) - 1)
 

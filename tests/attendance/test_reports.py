@@ -5,13 +5,14 @@ import datetime as dt
 
 import pytest
 from flask import Flask
+from sqlalchemy import event, select
 
 from app.attendance import demo as attendance_demo
 from app.attendance import marks, reports
 from app.classes import enrolment as enrolments
 from app.classes import services as classes
 from app.classes import sessions
-from app.classes.models import VIETNAM, ClassSession
+from app.classes.models import VIETNAM, Class, ClassSession
 from app.demo import services as demo
 from app.extensions import db
 from app.policy import Role
@@ -196,3 +197,31 @@ def test_absent_twice_lists_recorded_absences_in_active_classes(school) -> None:
     assert reports.absent_twice(klass.commune_id, as_of=as_of) == []
     with pytest.raises(ValueError):
         reports.absent_twice(as_of=as_of)
+
+
+def test_absent_twice_for_several_communes_is_each_communes_list_merged_by_absences_in_one_query(school) -> None:
+    klass, held, rows, as_of, dong, tay = school
+    marks.mark(held[3], rows["c"], "absent", actor=None, now=moment(held[3], 30))
+    far = db.session.scalar(select(Class.commune_id).where(Class.commune_id != klass.commune_id))
+    db.session.commit()
+
+    def one_by_one(reach: dict[int, set[int] | None]) -> list[tuple[str, int, int]]:
+        found = [a for cid in sorted(reach) for a in reports.absent_twice(cid, village_ids=reach[cid], at_least=1,
+                                                                           as_of=as_of)]
+        return [(a.person.full_name, a.klass.id, a.absences) for a in sorted(found, key=lambda a: -a.absences)]
+
+    both = {klass.commune_id: None, far: None}
+    for reach in (both, {klass.commune_id: {tay.id}, far: None}, {far: None}, {klass.commune_id: {dong.id}}):
+        merged = reports.absent_twice(communes=reach, at_least=1, as_of=as_of)
+        assert [(a.person.full_name, a.klass.id, a.absences) for a in merged] == one_by_one(reach)
+    names = [a.person.full_name for a in reports.absent_twice(communes=both, at_least=1, as_of=as_of)]
+    assert names[:2] == ["Bùi Văn Bình", "Cao Thị Cúc"] and "Mai Văn Khách" in names
+    db.session.expunge_all()  # nothing already loaded: each class's staff must not cost a query of its own
+    statements: list[str] = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        assert len(reports.absent_twice(communes=both, at_least=1, as_of=as_of)) == len(names)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert len(statements) == 1

@@ -5,16 +5,21 @@ import datetime as dt
 import io
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pypdf
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
-from app.attendance import checkin, marks, reports
+from app.attendance import checkin, dashboard, marks, reports
 from app.attendance.models import AttendanceChange, AttendanceMark, AttendanceSettings
 from app.classes import enrolment as enrolments
+from app.classes import queries
+from app.classes import sessions as class_sessions
 from app.classes.models import Enrolment
 from app.extensions import db, utcnow
 from app.policy import Role
@@ -43,6 +48,21 @@ def post_json(client: FlaskClient, url: str, body: object):
     return client.post(url, data=json.dumps(body), content_type="application/json")
 
 
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """Collect the SQL statements run inside the block."""
+    ran: list[str] = []
+
+    def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        ran.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        yield ran
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+
+
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
@@ -57,6 +77,74 @@ def test_the_roll_call_lists_every_learner_with_four_big_buttons(client: FlaskCl
         assert e.person.full_name in page and f'value="{e.id}:present"' in page and f'value="{e.id}:excused"' in page
     assert page.count("Thôn Đông") >= 3 and 'aria-pressed="false"' in page
     assert "<script>" not in page and "style=" not in page
+
+
+def test_the_roll_call_shows_each_learners_current_mark_and_the_counts(client: FlaskClient, setting) -> None:
+    _c, _k, session, learners, hung = setting
+    marks.mark(session, learners[0], "late", actor=hung, now=utcnow())
+    marks.mark(session, learners[1], "absent", actor=hung, now=utcnow())
+    db.session.commit()
+    page = login(client, hung).get(f"/attendance/sessions/{session.id}").get_data(as_text=True)
+    for e, status in zip(learners, ("late", "absent", ""), strict=True):
+        row = page.split(f'id="learner-{e.id}"', 1)[1].split("</li>", 1)[0]
+        assert f'data-status="{status}"' in row and e.person.initials in row and "Thôn Đông" in row
+        assert row.count('aria-pressed="true"') == (1 if status else 0)
+        if status:
+            assert f'value="{e.id}:{status}" data-set="{status}" aria-pressed="true"' in row
+    for key, n in (("present", 0), ("late", 1), ("absent", 1), ("excused", 0), ("unmarked", 1)):
+        assert f'data-count="{key}">{n}</strong>' in page
+    paper = client.get(f"/attendance/sessions/{session.id}/paper").get_data(as_text=True)
+    for e, status in zip(learners, ("late", "absent", "present"), strict=True):
+        assert f'id="s-{e.id}-{status}" name="status-{e.id}" value="{status}" checked' in paper
+    assert paper.count(" checked") == 3 and paper.count("· Thôn Đông") == 3
+
+
+def test_the_roll_call_reads_its_session_and_its_class_list_in_one_query_each(setting) -> None:
+    commune, klass, session, learners, hung = setting
+    marks.mark(session, learners[0], "late", actor=hung, now=utcnow())
+    db.session.commit()
+    ids = {"commune": commune.id, "session": session.id, "hung": hung.id, "title": klass.title,
+           "venue": session.venue.name, "late": learners[0].id, "learners": [e.id for e in learners]}
+    db.session.expunge_all()  # nothing already loaded: what the page and the access check read comes in the query
+    with statements() as ran:
+        found, late_window = marks.session_for_roll_call(ids["session"])
+        assert (found.access_scope.commune_id, found.assigned_ids, found.class_.title) == (
+            ids["commune"], {ids["hung"]}, ids["title"])
+        assert (found.venue.name, found.what, late_window) == (ids["venue"], "", 15)
+    assert len(ran) == 1
+    with statements() as ran:
+        rows = marks.roll_call(found)
+    assert len(ran) == 1
+    assert sorted((r.id, r.status, r.village) for r in rows) == sorted(
+        (eid, "late" if eid == ids["late"] else None, "Thôn Đông") for eid in ids["learners"])
+    assert marks.tally(rows) == {"present": 0, "late": 1, "absent": 0, "excused": 0, "unmarked": 2}
+    db.session.add(AttendanceSettings(commune_id=ids["commune"], late_window_minutes=40, grace_minutes=10,
+                                      absentee_streak=3))
+    db.session.commit()
+    assert marks.session_for_roll_call(ids["session"])[1] == 40
+    assert marks.session_for_roll_call(ids["session"] + 1000) is None
+
+
+def test_the_home_panels_of_attendance_add_at_most_the_late_window_to_what_class_panels_read(setting) -> None:
+    commune, klass, session, learners, hung = setting
+    hour = 6 if session.start_time.hour >= 12 else 21  # another session today, clear of the one under way
+    cancelled = factories.class_session(klass, on=session.date, start=dt.time(hour), end=dt.time(hour + 1))
+    class_sessions.cancel_session(cancelled, reason="Mất điện", actor=hung)
+    db.session.commit()
+    queries.teaching_week(hung)  # the instructor's own panels read their week first
+    with statements() as ran:
+        panel = dashboard.roll_call_panel(hung)
+    assert not ran and [s.id for s in panel["sessions"]] == [session.id]
+    learner = learners[0].person
+    queries.my_classes_once(learner)  # the learner's classes panel reads their classes first
+    with statements() as ran:
+        panel = dashboard.checkin_panel(learner)
+    assert len(ran) == 1  # the commune's late window
+    assert [(s.id, state) for s, state in panel["sessions"]] == [(session.id, "open")]
+    queries.my_classes_once(hung)
+    with statements() as ran:
+        assert dashboard.checkin_panel(hung) is None  # no class of their own today: nothing more to read
+    assert not ran
 
 
 def test_an_instructor_marks_only_their_own_classes_and_the_officer_all(client: FlaskClient, setting) -> None:

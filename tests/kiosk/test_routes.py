@@ -282,3 +282,37 @@ def test_the_class_page_starts_the_kiosk_for_staff_who_teach_it(client: FlaskCli
     assert "Dùng máy này cho cả lớp (máy dùng chung)" in html and "Đổi thời gian tự đăng xuất" not in html
     login(client, setup["huong"])
     assert "kiosk/start" not in client.get(f"/classes/{setup['class'].id}").get_data(as_text=True)
+
+
+def test_the_kiosk_bar_reads_the_idle_times_once_in_one_query_and_other_browsers_read_nothing(app, setup) -> None:
+    from sqlalchemy import event
+
+    from app.kiosk import routes, settings
+
+    ran: list[str] = []
+    listen = lambda *args: ran.append(args[2])  # noqa: E731
+    token = services.kiosk_token(setup["class"], setup["instructor"], app.config["SECRET_KEY"])
+    commune, class_id = setup["class"].commune, setup["class"].id
+    db.session.commit()
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        with app.test_request_context("/"):
+            app.preprocess_request()
+            ran.clear()
+            context = routes.kiosk_context()
+            assert context["kiosk_mode"] is None and context["kiosk_idle"] is None and not ran
+        with app.test_request_context("/", headers={"Cookie": f"{routes.COOKIE}={token}"}):
+            app.preprocess_request()
+            ran.clear()
+            first, again = routes.kiosk_context(), routes.kiosk_context()
+            assert first["kiosk_mode"].class_id == class_id and len(ran) == 1
+            assert first["kiosk_idle"] == again["kiosk_idle"] == {"lesson": 300, "other": 120, "lesson_countdown": 30,
+                                                                  "countdown": 30}
+        settings.save_seconds(commune, 8, 4, actor=None)
+        db.session.commit()
+        with app.test_request_context("/", headers={"Cookie": f"{routes.COOKIE}={token}"}):
+            app.preprocess_request()
+            assert routes.kiosk_context()["kiosk_idle"] == {"lesson": 8, "other": 4, "lesson_countdown": 4,
+                                                            "countdown": 2}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.catalog import services as catalog
-from app.extensions import db
+from app.extensions import db, utcnow
 from app.policy import Role
 from app.quizzes import keys, services
 from app.quizzes.models import Attempt, AttemptAnswer
@@ -134,3 +134,37 @@ def test_officer_changes_how_the_commune_assesses(client: FlaskClient, curriculu
         "module_id": 0, "question_count": 0, "pass_percent": 80, "max_attempts": 2, "wait_minutes": 60})
     assert bad.status_code == 200 and re.search(r"has-error", bad.get_data(as_text=True))
     assert services.settings_for(commune.id, None)["question_count"] == 10
+
+
+def test_the_question_page_reads_the_attempt_and_the_questions_with_answers_in_one_query_each(
+        client: FlaskClient, learner) -> None:
+    from sqlalchemy import event
+
+    attempt = _start(client)
+    questions = services.questions_of(attempt)
+    for question in questions[:3]:
+        services.save_answer(attempt, question.id, 0 if question.type != "shortanswer" else "abc", now=utcnow())
+    db.session.commit()
+    ids = {"attempt": attempt.id, "questions": list(attempt.question_ids), "answered": [q.id for q in questions[:3]],
+           "title": catalog.module_by_code("NCT-06").current.title_vi, "name": learner.full_name}
+    page = client.get(f"/quiz/attempts/{ids['attempt']}").get_data(as_text=True)
+    assert f'<strong>{ids["title"]}</strong>' in page and 'id="q-3" data-index="3"' in page
+    opening = {i: page.split(f'id="q-{i}" data-index', 1)[1].split("aria-labelledby", 1)[0] for i in (0, 3)}
+    assert " hidden" in opening[0] and " hidden" not in opening[3]  # it resumes at the first unanswered question
+    assert all(f'data-dot="{qid}" data-done' in page for qid in ids["answered"])
+    assert page.count(" data-done>") == 3
+    db.session.expunge_all()
+    ran: list[str] = []
+    listen = lambda *args: ran.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        found, title, name = services.attempt_for_page(ids["attempt"])
+        assert (title, name, len(ran)) == (ids["title"], ids["name"], 1)
+        shown, answers = services.questions_with_answers(found)
+        assert len(ran) == 2
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert [q.id for q in shown] == ids["questions"] and sorted(answers) == sorted(ids["answered"])
+    assert answers == services.answers_by_question(found)
+    assert services.resume_index(found, answers) == services.resume_index(found) == 3
+    assert services.attempt_for_page(ids["attempt"] + 1000) is None
