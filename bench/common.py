@@ -54,9 +54,14 @@ def free_port() -> int:
 
 def psql(sql: str) -> None:
     """Run one SQL statement as the PostgreSQL administrator."""
+    psql_on(ADMIN_URL, sql)
+
+
+def psql_on(url: str, sql: str) -> None:
+    """Run one SQL statement on a benchmark database."""
     import sqlalchemy
 
-    engine = sqlalchemy.create_engine(ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"),
+    engine = sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg://"),
                                       isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(sqlalchemy.text(sql))
@@ -85,6 +90,8 @@ def bench_database(name: str, *, learners: int = 0) -> Iterator[dict[str, str]]:
         flask(env, "db", "upgrade")
         flask(env, "courses", "sync")
         flask(env, "demo", "load", *(["--learners", str(learners)] if learners else []))
+        # Fresh tables have no planner statistics until autovacuum comes round; a running site has them.
+        psql_on(url, "ANALYZE")
         yield env
     finally:
         shutil.rmtree(instance, ignore_errors=True)
