@@ -14,6 +14,9 @@ run: setup translations  ## Start the app on SQLite with demo data at http://127
 	VNEID_MOCK_ENABLED=$(or $(VNEID_MOCK_ENABLED),$(if $(VNEID_DISCOVERY_URL),false,true)) \
 	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# One worker process per core (pytest-xdist), each on its own database; a test file stays in one worker.
+PYTEST_ARGS ?= -n auto --dist loadfile
+
 test: setup-dev translations  ## Run the whole test suite (TEST_DATABASE_URL picks another database)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -35,10 +35,36 @@ def make_app(database_url: str, **overrides: Any) -> Flask:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if TEST_DATABASE_URL:
-        return TEST_DATABASE_URL
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # With the suite split across processes (`make test` runs pytest-xdist), each worker has a database of its
+    # own: on SQLite a file in its own temporary folder, on PostgreSQL `<test database>_<worker>`.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    elif not worker:
+        yield TEST_DATABASE_URL
+    else:
+        yield from _worker_database(TEST_DATABASE_URL, worker)
+
+
+def _worker_database(url: str, worker: str) -> Iterator[str]:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from app.config import normalise_database_url
+
+    base = make_url(normalise_database_url(url))
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -147,18 +173,21 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+NO_CHROMIUM = f"Chromium not found at {CHROMIUM}"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if CHROMIUM.exists():
         return
-    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
+    skip = pytest.mark.skip(reason=NO_CHROMIUM)
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
-    config._browser_skipped = sum("browser" in item.keywords for item in items)  # type: ignore[attr-defined]
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    skipped = getattr(config, "_browser_skipped", 0)
+    # Counted from the reports, which reach this process from every worker when the suite runs in parallel.
+    skipped = sum(NO_CHROMIUM in str(report.longrepr) for report in terminalreporter.stats.get("skipped", []))
     if skipped:
         terminalreporter.write_line(
             f"NOTE: {skipped} browser tests were SKIPPED: Chromium not found at {CHROMIUM}. "
