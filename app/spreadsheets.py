@@ -23,11 +23,11 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from flask import Response, abort
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+from app.vietnam import VIETNAM, local_today, slug
+
 FORMATS = ("csv", "xlsx")
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -37,13 +37,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _KEPT = frozenset({"\t", "\n", "\r"})
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 _SHEET_TITLE_JUNK = re.compile(r"[\[\]:*?/\\']")
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 DATE_FORMAT, DATETIME_FORMAT = "%d/%m/%Y", "%d/%m/%Y %H:%M"
-
-
-def today(now: dt.datetime | None = None) -> dt.date:
-    """Return today's date in Vietnam (at `now`, a time with its zone, or at this moment)."""
-    return (now or dt.datetime.now(dt.UTC)).astimezone(VIETNAM).date()
 
 
 def safe_text(value: str) -> str:
@@ -129,13 +123,6 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str
     return out.getvalue()
 
 
-def slug(text: str) -> str:
-    """Fold text into plain letters for a file name ("Lớp 4T – thôn Đông" -> "lop-4t-thon-dong")."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return _NOT_SLUG.sub("-", plain).strip("-")
-
-
 def disposition(name: str, extension: str, *, suffix: str = "") -> str:
     """Return an attachment's Content-Disposition: plain letters, and the full name for browsers reading RFC 5987.
 
@@ -154,6 +141,6 @@ def download(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
     if fmt not in FORMATS:
         abort(404)
     body = csv_bytes(headers, rows) if fmt == "csv" else xlsx_bytes(headers, rows, sheet or name)
-    suffix = today().isoformat() if dated else ""
+    suffix = local_today().isoformat() if dated else ""
     return Response(body, mimetype=MIMETYPES[fmt], headers={"Content-Disposition": disposition(name, fmt,
                                                                                                suffix=suffix)})

@@ -35,11 +35,11 @@ def make_classes(env: dict[str, str], count: int, size: int) -> list[tuple[int, 
     """Create `count` classes, each at its own venue with a session under way now and `size` learners."""
     from app import create_app
     from app.classes import enrolment, services, sessions
-    from app.classes.models import VIETNAM
     from app.extensions import db
     from app.people.models import Person
     from app.places import services as places
     from app.places.models import Commune
+    from app.vietnam import VIETNAM
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"], "SECRET_KEY": env["SECRET_KEY"],
                       "DATA_ENCRYPTION_KEY": env["DATA_ENCRYPTION_KEY"], "RATELIMIT_ENABLED": False})

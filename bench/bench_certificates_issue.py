@@ -11,6 +11,7 @@ import time
 
 from sqlalchemy import insert, select
 
+from app import vietnam
 from bench.common import bench_database, machine
 
 
@@ -45,7 +46,7 @@ def main() -> None:
             for start in range(0, len(people), 500):
                 klass = classes.create_class(commune, title=f"Ngày hội 10/10: học kỹ năng số – nhóm {start // 500 + 1}",
                                              audience="general", venue=venue, capacity=500,
-                                             starts_on=classes.local_today(), ends_on=classes.local_today(),
+                                             starts_on=vietnam.local_today(), ends_on=vietnam.local_today(),
                                              modules=[module])
                 members = people[start:start + 500]
                 db.session.execute(insert(Enrolment), [{"class_id": klass.id, "person_id": pid, "status": "enrolled",
@@ -68,7 +69,7 @@ def main() -> None:
                     certificates += issuing.issue_many(
                         klass, learners[start:start + 100], signer=signer, actor=None,
                         base_url="https://hocvuso.example.vn", secret=app.config["DATA_ENCRYPTION_KEY"],
-                        today=classes.local_today())
+                        today=vietnam.local_today())
                     db.session.commit()
             db.session.commit()
             issued = time.perf_counter() - started

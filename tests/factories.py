@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from app import vietnam
 from app.auth import services as auth_services
 from app.extensions import db
 from app.people import services as people
@@ -85,7 +86,7 @@ def school_class(in_commune: Commune, *, title: str = "Lớp điện thoại th�
 
     from app.classes import services as classes
 
-    start = starts_on or classes.local_today()
+    start = starts_on or vietnam.local_today()
     klass = classes.create_class(in_commune, title=title, audience=audience, venue=at or venue(in_commune),
                                  capacity=capacity, starts_on=start, ends_on=start + timedelta(weeks=weeks),
                                  modules=modules)
@@ -116,9 +117,8 @@ def session_now(klass: Any, *, started_minutes_ago: int = 20, lasts_minutes: int
     """Add a session today (Vietnam time) that started a little while ago, kept within today's date."""
     from datetime import datetime, time, timedelta
 
-    from app.classes import services as classes
 
-    now = classes.local_now().replace(second=0, microsecond=0, tzinfo=None)
+    now = vietnam.local_now().replace(second=0, microsecond=0, tzinfo=None)
     midnight = datetime.combine(now.date(), time())
     start = max(now - timedelta(minutes=started_minutes_ago), midnight)
     end = min(start + timedelta(minutes=lasts_minutes), midnight + timedelta(hours=23, minutes=59))

@@ -279,9 +279,9 @@ def _certificate(world: World) -> None:
     from app.certificates import issuing
     from app.certificates.models import Completion
     from app.classes.models import Class
-    from app.classes.services import local_today
     from app.extensions import utcnow
     from app.people.models import Person
+    from app.vietnam import local_today
 
     world.param("code")
     klass = db.session.get(Class, world.param("class_id"))

@@ -10,11 +10,11 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from app import vietnam
 from app.attendance import marks
 from app.catalog import services as catalog
 from app.certificates.models import Certificate
 from app.classes import enrolment, sessions
-from app.classes import services as classes
 from app.classes.models import Enrolment
 from app.extensions import db, utcnow
 from app.people import services as people
@@ -97,7 +97,7 @@ def school(curriculum, client: FlaskClient) -> dict[str, Any]:
     officer = factories.person(commune, name="Đỗ Thị Lan Phương", role=Role.OFFICER)
     instructor = factories.person(commune, name="Nguyễn Văn Hùng Cường", role=Role.INSTRUCTOR)
     module = catalog.module_by_code("NCT-05")
-    start = classes.local_today() - dt.timedelta(weeks=5)
+    start = vietnam.local_today() - dt.timedelta(weeks=5)
     klass = factories.school_class(
         commune, title="Lớp điện thoại thông minh cho người cao tuổi – thôn Trung Hòa Đông Phường",
         instructors=(instructor,), modules=(module,), starts_on=start, weeks=8)

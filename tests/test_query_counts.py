@@ -14,12 +14,12 @@ from app.catalog import services as catalog
 from app.certificates import completion, issuing
 from app.classes import enrolment
 from app.classes.models import Class, ClassModule, ClassSession, ClassStaff, Enrolment
-from app.classes.services import local_today
 from app.demo import services as demo
 from app.extensions import db, utcnow
 from app.people.models import Person, RoleAssignment
 from app.policy import Role
 from app.quizzes import services as quizzes
+from app.vietnam import local_today
 from tests import factories
 from tests.certificates.conftest import finished  # noqa: F401  (fixture)
 from tests.conftest import login

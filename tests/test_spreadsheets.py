@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
-from app import spreadsheets
+from app import spreadsheets, vietnam
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
@@ -66,14 +66,9 @@ def test_the_file_name_is_plain_letters_and_full_vietnamese(app: Flask) -> None:
     with app.test_request_context():
         response = spreadsheets.download("xlsx", ["A"], [], name="Điểm danh - Lớp 4T/chợ\r\nTrung Hòa")
     disposition = response.headers["Content-Disposition"]
-    today = spreadsheets.today().isoformat()
+    today = vietnam.local_today().isoformat()
     assert disposition.startswith(f"attachment; filename=diem-danh-lop-4t-cho-trung-hoa-{today}.xlsx; ")
     full = unquote(disposition.split("filename*=UTF-8''")[1])
     assert full == f"Điểm danh - Lớp 4T-chợ Trung Hòa - {today}.xlsx"
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert disposition.isascii()
-
-
-def test_today_is_vietnams_date_not_the_servers() -> None:
-    new_years_eve_in_london = dt.datetime(2026, 12, 31, 18, 0, tzinfo=dt.UTC)
-    assert spreadsheets.today(new_years_eve_in_london) == dt.date(2027, 1, 1)

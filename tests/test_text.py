@@ -1,15 +1,12 @@
 """Text cleaned at the door: JSON bodies like form fields, and no NUL ever reaching the database."""
 from __future__ import annotations
 
-import unicodedata
-
 from flask import Flask
 from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
 from app.forms import CleanForm
-from app.people import names
 from app.people.models import Person
 from app.text import clean_json_strings, clean_text, without_nul
 from tests import factories
@@ -25,14 +22,6 @@ def test_json_bodies_are_cleaned_string_by_string_keeping_other_values() -> None
 def test_statement_parameters_lose_their_nul_and_nothing_else() -> None:
     assert without_nul({"a": "x\x00y", "b": b"\x00", "c": 3}) == {"a": "xy", "b": b"\x00", "c": 3}
     assert without_nul([("p\x00", 1), ("q", 2)]) == [("p", 1), ("q", 2)]
-
-
-def test_look_alike_names_fold_to_the_same_key() -> None:
-    plain = "Nguyễn Thị Hương"
-    for look_alike in (unicodedata.normalize("NFD", plain), "Nguyễn\u200b Thị Hương", " Nguyễn  Thị\u00a0Hương ",
-                       "Nguyễn Thị\u202e Hương"):
-        assert names.clean_name(look_alike) == plain
-        assert names.search_key(look_alike) == names.search_key(plain)
 
 
 def test_a_nul_never_reaches_the_database_whatever_path_forgot_to_clean(ctx: Flask) -> None:

@@ -21,10 +21,11 @@ from sqlalchemy import select
 
 from app.attendance import marks
 from app.attendance.models import AttendanceMark
-from app.classes.models import VIETNAM, Class, ClassSession, Enrolment
+from app.classes.models import Class, ClassSession, Enrolment
 from app.errors import DomainError
 from app.extensions import db
 from app.people.models import Person
+from app.vietnam import VIETNAM
 
 STEP_SECONDS = 10
 OPENS_BEFORE = dt.timedelta(minutes=15)

@@ -7,9 +7,9 @@ from typing import Any
 
 from app.attendance import checkin, settings
 from app.classes import queries
-from app.classes.services import local_today
 from app.extensions import utcnow
 from app.home import panels
+from app.vietnam import local_today
 
 
 def roll_call_panel(person: Any) -> dict[str, Any] | None:

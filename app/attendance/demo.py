@@ -13,11 +13,11 @@ from sqlalchemy import select
 from app.attendance import marks
 from app.classes import demo as class_demo  # noqa: F401  (its step, which makes the classes, must run first)
 from app.classes.models import Class
-from app.classes.services import local_today
 from app.demo import services as demo
 from app.extensions import db, utcnow
 from app.people.models import Person
 from app.places.models import Commune
+from app.vietnam import local_today
 
 ABSENT_LATELY = "0910000029"  # Âu Thị Kim: the running class's learner the team should call on
 

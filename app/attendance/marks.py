@@ -30,11 +30,12 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from app.attendance import settings
 from app.attendance.models import PLACEHOLDER_TIME, AttendanceChange, AttendanceMark
 from app.catalog.models import Module, ModuleVersion
-from app.classes.models import VIETNAM, Class, ClassSession, ClassStaff, Enrolment
+from app.classes.models import Class, ClassSession, ClassStaff, Enrolment
 from app.errors import DomainError
 from app.extensions import db
 from app.people.models import Person
 from app.places.models import Venue, Village
+from app.vietnam import VIETNAM
 
 STATUSES = {"present": _l("Có mặt"), "late": _l("Muộn"), "absent": _l("Vắng"), "excused": _l("Có phép")}
 ATTENDED = ("present", "late")

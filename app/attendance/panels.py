@@ -12,11 +12,11 @@ from sqlalchemy.orm import contains_eager, joinedload
 from app import policy
 from app.attendance import reports
 from app.attendance.models import AttendanceMark
-from app.attendance.reports import local_now
 from app.classes import queries
 from app.classes.models import Class, ClassSession, Enrolment
 from app.extensions import db
 from app.home import panels
+from app.vietnam import local_now
 
 MARKS_DAYS = 7  # sessions that ended in the last week and still have no mark at all
 SHOWN = 5  # rows listed on the home page; the rest are one link away

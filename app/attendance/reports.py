@@ -26,10 +26,11 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from app.attendance.marks import ATTENDED, STATUSES
 from app.attendance.models import AttendanceMark
-from app.classes.models import VIETNAM, Class, ClassSession, Enrolment
+from app.classes.models import Class, ClassSession, Enrolment
 from app.extensions import db
 from app.people.models import Person
 from app.places.models import Venue, Village
+from app.vietnam import VIETNAM, local_now
 
 ACTIVE_CLASS_STATUSES = ("open", "running")
 
@@ -84,11 +85,6 @@ class Rate:
     @property
     def percent(self) -> str:
         return "—" if self.share is None else f"{round(self.share * 100)}%"
-
-
-def local_now() -> dt.datetime:
-    """Return the time in Vietnam, as reports compare it with sessions' wall-clock times."""
-    return dt.datetime.now(VIETNAM)
 
 
 def _slots(as_of: dt.datetime, *where: Any) -> Any:

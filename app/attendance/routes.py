@@ -25,10 +25,11 @@ from app.attendance import (  # noqa: F401  (imported for what they register: ro
     walkins,
 )
 from app.attendance.forms import PlainForm
-from app.classes.models import VIETNAM, ClassSession
+from app.classes.models import ClassSession
 from app.errors import DomainError, error_response
 from app.extensions import db, utcnow
 from app.transactions import read_only
+from app.vietnam import VIETNAM
 
 SYNC_RETRIES = 3
 

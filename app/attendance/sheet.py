@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from app.certificates.layout import fit_text, register_font, wrap_text
+from app.printing import fit_text, register_font, wrap_text
 
 FONTS = Path(__file__).resolve().parents[2] / "certificates" / "fonts"
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")

@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 
 from app.attendance import marks
-from app.classes.models import VIETNAM, ClassSession, Enrolment
+from app.classes.models import ClassSession, Enrolment
 from app.people.models import Person
+from app.vietnam import VIETNAM
 
 
 def arrive(session: ClassSession, enrolment: Enrolment, *, actor: Person | None, now: dt.datetime) -> bool:

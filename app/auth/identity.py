@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import vietnam
 from app.auth.models import VneidIdentity
 from app.auth.services import ensure_account, record_login, set_pin
 from app.config import CITIZEN_KEY_FILE, instance_secret
@@ -112,7 +113,7 @@ def birth_year_of(value: Any) -> int | None:
 
 def gender_of(value: Any) -> str | None:
     """Map the provider's gender value onto ours, or None when unknown."""
-    return GENDER_VALUES.get(names.clean_name(str(value or "")).lower())
+    return GENDER_VALUES.get(vietnam.clean_name(str(value or "")).lower())
 
 
 def assurance_level_of(value: Any) -> int | None:
@@ -132,7 +133,7 @@ def identity_from_claims(claims: dict[str, Any], *, issuer: str, claim_names: Cl
     citizen_id = clean_citizen_id(str(raw))
     return VerifiedIdentity(
         citizen_id_hmac=citizen_hmac(citizen_id, key), citizen_id_last3=citizen_id[-3:], issuer=issuer,
-        subject=str(claims.get("sub") or ""), full_name=names.clean_name(str(claims.get(claim_names.name) or "")),
+        subject=str(claims.get("sub") or ""), full_name=vietnam.clean_name(str(claims.get(claim_names.name) or "")),
         birth_year=birth_year_of(claims.get(claim_names.birthdate)), gender=gender_of(claims.get(claim_names.gender)),
         assurance_level=assurance_level_of(claims.get(claim_names.assurance)),
     )
@@ -211,7 +212,7 @@ def match_person(identity: VerifiedIdentity, *, phone: str, birth_year: int | No
     person = db.session.scalar(select(Person).where(Person.phone == clean_phone)) if clean_phone else None
     # Phone and birth year are known to neighbours; the name VNeID verified must match as well.
     if (person is None or person.erased_at is not None or birth_year is None or person.birth_year != birth_year
-            or names.search_key(person.full_name) != names.search_key(identity.full_name)
+            or vietnam.search_key(person.full_name) != vietnam.search_key(identity.full_name)
             or identity_of(person) is not None):
         raise NoMatch(_l("Không tìm thấy hồ sơ khớp với số điện thoại và năm sinh này. Vui lòng kiểm tra lại, "
                          "hoặc tạo hồ sơ học viên mới."))

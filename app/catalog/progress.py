@@ -18,9 +18,9 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.catalog.models import Lesson, LessonRead, Module, Question, Track
 from app.classes.models import Class, ClassSession, Enrolment
-from app.classes.services import local_today
 from app.extensions import db
 from app.quizzes.models import Attempt
+from app.vietnam import local_today
 
 HIGHLIGHTED_STATUSES = ("planned", "open", "running")  # a finished or cancelled class has no "module of the day"
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from app.certificates import completion, issuing
 from app.certificates.models import Certificate
 from app.classes.models import Class
-from app.classes.services import local_today
 from app.extensions import db, utcnow
 from app.people.models import Person
+from app.vietnam import local_today
 
 certificates_cli = AppGroup("certificates", help="Completion and certificates.")
 BATCH = 100

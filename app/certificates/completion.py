@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, case, delete, func, literal_column, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 
+from app import vietnam
 from app.attendance import reports as attendance
 from app.attendance.marks import STATUSES
 from app.attendance.reports import Rate
@@ -111,7 +112,7 @@ def class_standing(klass: Class, rules: dict[str, Any], *, as_of: dt.datetime | 
 
 def _learners(class_ids: list[int], as_of: dt.datetime | None) -> list[tuple[int, Person, Rate]]:
     """Each enrolled learner of these classes with their attendance (as `attendance.class_learners`, many classes)."""
-    slots = attendance._slots(as_of or attendance.local_now(), Enrolment.class_id.in_(class_ids))
+    slots = attendance._slots(as_of or vietnam.local_now(), Enrolment.class_id.in_(class_ids))
     tally = select(slots.c.enrolment_id, *attendance._tallies(slots)).group_by(slots.c.enrolment_id).subquery()
     rows = db.session.execute(
         select(Enrolment.class_id, Person, *(getattr(tally.c, n) for n in ("held", *STATUSES)))
@@ -213,7 +214,7 @@ _ONE, _ZERO = literal_column("1", Integer), literal_column("0", Integer)
 def _progress(class_ids: list[int], as_of: dt.datetime | None) -> Any:
     """Per enrolled learner of these classes: attendance tallies (as `attendance.class_learners`), and of the class's
     modules with a current version how many are passed, practised, both, and confirmed (run with `class_ids`)."""
-    slots = attendance._slots(as_of or attendance.local_now(), Enrolment.class_id.in_(class_ids))
+    slots = attendance._slots(as_of or vietnam.local_now(), Enrolment.class_id.in_(class_ids))
     sessions = select(slots.c.class_id, slots.c.enrolment_id, slots.c.status, _ONE.label("session"),
                       *(_ZERO.label(name) for name in ("module", "passed", "practised", "both", "confirmed")))
     # One row per session that counts and one per module taught, added up once per learner: no join between two

@@ -10,7 +10,6 @@ from app.certificates import completion, issuing
 from app.certificates.models import Certificate
 from app.classes import demo as classes_demo
 from app.classes.models import Class, Enrolment
-from app.classes.services import local_today
 from app.demo import services as demo
 from app.extensions import db, utcnow
 from app.people.models import Person
@@ -18,6 +17,7 @@ from app.places.models import Commune
 from app.quizzes import practical
 from app.quizzes import services as quizzes
 from app.quizzes.types import type_of
+from app.vietnam import local_today
 
 DEMO_BASE_URL = "http://127.0.0.1:5000"  # what `make run` serves; PUBLIC_BASE_URL overrides it
 REVOKED_REASON = "Cấp nhầm: học viên đã có giấy chứng nhận khóa này (ví dụ minh họa thu hồi)."

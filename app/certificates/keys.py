@@ -7,10 +7,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import select
 
+from app import crypto
 from app.certificates import credential
 from app.certificates.models import SigningKey
 from app.extensions import db
-from app.people import sensitive
 from app.places.models import Commune
 
 
@@ -38,7 +38,7 @@ def active_key(commune: Commune, secret: str) -> tuple[SigningKey, Ed25519Privat
         private = credential.generate_key()
         kid = f"{commune.code}-{secrets.token_hex(6)}"
         pem = credential.private_key_to_pem(private).decode()
-        key = SigningKey(commune_id=commune.id, kid=kid, private_encrypted=sensitive.encrypt(pem, secret),
+        key = SigningKey(commune_id=commune.id, kid=kid, private_encrypted=crypto.encrypt(pem, secret),
                          public_jwk=credential.public_jwk(private.public_key(), kid))
         db.session.add(key)
         db.session.flush()
@@ -49,7 +49,7 @@ def active_key(commune: Commune, secret: str) -> tuple[SigningKey, Ed25519Privat
 def _private_half(key: SigningKey, secret: str) -> Ed25519PrivateKey:
     cached = _private.get(key.kid)
     if cached is None or cached[0] != key.private_encrypted:
-        pem = str(sensitive.decrypt(key.private_encrypted, secret))
+        pem = str(crypto.decrypt(key.private_encrypted, secret))
         cached = _private[key.kid] = (key.private_encrypted, credential.private_key_from_pem(pem.encode()))
     return cached[1]
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from app.certificates import progress
 from app.classes import queries
-from app.classes.services import local_today
 from app.home import panels
+from app.vietnam import local_today
 
 
 def confirmations_panel(person: Any) -> dict[str, Any] | None:

@@ -29,8 +29,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from app.printing import fit_text, wrap_text
+
 from . import layout, template
-from .layout import CertificateFields, TemplateError, fill, fit_text, placeholder_values, wrap_text
+from .layout import CertificateFields, TemplateError, fill, placeholder_values
 from .qr import qr_modules
 from .template import (
     CertificateTemplate,
@@ -49,7 +51,7 @@ from .template import (
 
 __all__ = ["CertificateFields", "CertificateTemplate", "TemplateError", "ELEMENT_TYPES",
            "DEFAULT_TEMPLATE", "load_template", "render_certificate", "render_certificates",
-           "fit_text", "placeholder_values", "qr_modules"]
+           "placeholder_values", "qr_modules"]
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "certificates" / "templates" / "default.yaml"
 P = Mapping[str, Any]

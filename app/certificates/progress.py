@@ -16,8 +16,9 @@ from sqlalchemy.orm import lazyload
 from app.catalog.models import Module
 from app.certificates import completion
 from app.certificates.models import Certificate, Completion
-from app.classes.models import VIETNAM, Class, ClassModule, Enrolment
+from app.classes.models import Class, ClassModule, Enrolment
 from app.extensions import db
+from app.vietnam import VIETNAM
 
 # Classes whose learners may be waiting for an officer: any that can hold sessions (a class often stays "open"
 # while it runs), not planned or cancelled ones.

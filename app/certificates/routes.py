@@ -26,12 +26,12 @@ from app.certificates import (  # noqa: F401  (routes, demo step, data-export se
 from app.certificates.forms import ReissueForm, RevokeForm, RulesForm
 from app.certificates.models import Certificate
 from app.classes.models import Class
-from app.classes.services import local_today
 from app.errors import DomainError, error_response, show_on_form
 from app.extensions import db, utcnow
 from app.people.models import Person
 from app.places.models import Commune
 from app.transactions import read_only
+from app.vietnam import local_today
 
 ISSUE_BATCH = 25
 

@@ -19,7 +19,8 @@ import yaml
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.units import mm
 
-from app.certificates.layout import FORMAT_SPECS, PLACEHOLDERS, TemplateError, placeholders_in, register_font
+from app.certificates.layout import FORMAT_SPECS, PLACEHOLDERS, TemplateError, placeholders_in
+from app.printing import FontError, register_font
 
 PAGE_SIZES_MM: Mapping[str, tuple[float, float]] = MappingProxyType(
     {"A3": (297.0, 420.0), "A4": (210.0, 297.0), "A5": (148.0, 210.0)})
@@ -231,8 +232,11 @@ def parse_template(path: Path, registry: Mapping[str, ElementType]) -> Certifica
         raise TemplateError(f"{name}: 'defaults' must be a mapping of field -> value")
     if not isinstance(raw_elements, list) or not raw_elements:
         raise TemplateError(f"{name}: 'elements' must be a non-empty list")
-    fonts = {str(alias): register_font((path.parent / str(rel)).resolve(), f"{name}, font '{alias}'")
-             for alias, rel in raw_fonts.items()}
+    try:
+        fonts = {str(alias): register_font((path.parent / str(rel)).resolve(), f"{name}, font '{alias}'")
+                 for alias, rel in raw_fonts.items()}
+    except FontError as exc:
+        raise TemplateError(str(exc)) from None
     elements = tuple(_parse_element(item, f"{name}, element {i}", registry, defaults, path.parent, fonts)
                      for i, item in enumerate(raw_elements, start=1))
     return CertificateTemplate(path, str(raw.get("name") or path.stem), width, height,

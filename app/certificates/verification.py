@@ -11,10 +11,10 @@ from sqlalchemy.orm import joinedload
 from app.catalog.models import FrameworkVersion
 from app.certificates import issuing
 from app.certificates.models import Certificate
-from app.classes.models import VIETNAM
 from app.extensions import db
 from app.people.names import mask_name
 from app.places.models import Commune
+from app.vietnam import VIETNAM
 
 
 def _nfc(text: Any) -> str:

@@ -12,10 +12,11 @@ from icalendar import Calendar, Event, Timezone
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.classes.models import VIETNAM, CalendarFeed, Class, ClassSession, ClassStaff
-from app.classes.services import ACCESS_FACTS, day, local_today
+from app.classes.models import CalendarFeed, Class, ClassSession, ClassStaff
+from app.classes.services import ACCESS_FACTS
 from app.extensions import db, utcnow
 from app.people.models import Person
+from app.vietnam import VIETNAM, day, local_today
 
 FEED_KINDS = ("class", "instructor", "venue")
 PRODID = "-//Hoc Vu So//Lich lop Binh dan hoc vu so//VI"

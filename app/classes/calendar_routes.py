@@ -14,11 +14,11 @@ from app import policy
 from app.classes import bp, calendar, queries
 from app.classes.forms import PlainForm
 from app.classes.models import Class
-from app.classes.services import local_today
 from app.extensions import db
 from app.people.models import Person
 from app.places.models import Venue
 from app.policy import Scope
+from app.vietnam import local_today
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from typing import Any
 
 from app.catalog import progress
 from app.classes import queries
-from app.classes.services import local_today
 from app.home import panels
 from app.policy import Role
+from app.vietnam import local_today
 
 UPCOMING_DAYS = queries.TEACHING_DAYS
 

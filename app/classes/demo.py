@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import vietnam
 from app.classes import enrolment as enrolments
 from app.classes import queries, services, sessions
 from app.classes.models import Class
@@ -49,7 +50,7 @@ def _enrol(klass: Class, people: dict[str, Person], phones: tuple[str, ...], act
 
 def add_classes(commune: Commune) -> None:
     """Create the demo classes with their sessions and learners."""
-    today = services.local_today()
+    today = vietnam.local_today()
     people = {p.phone: p for p in db.session.scalars(select(Person).where(Person.commune_id == commune.id))
               if p.phone}
     venues = {v.name: v for v in db.session.scalars(select(Venue).where(Venue.commune_id == commune.id))}

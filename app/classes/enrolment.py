@@ -17,10 +17,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.orm import aliased
 
+from app import vietnam
 from app.classes.models import Class, Enrolment
 from app.errors import DomainError
 from app.extensions import db, utcnow
-from app.people import names
 from app.people import services as people
 from app.people.models import Consent, Person
 from app.places.models import Village
@@ -231,7 +231,7 @@ def enrol_walk_in(klass: Class, *, full_name: str, birth_year: int | None, villa
         raise DomainError(_l("Vui lòng chọn thôn/tổ dân phố."), field="village_id")
     same = db.session.scalar(select(Person).where(
         Person.commune_id == klass.commune_id, Person.erased_at.is_(None), Person.birth_year == birth_year,
-        Person.village_id == village.id, Person.name_search == names.search_key(names.clean_name(full_name or ""))))
+        Person.village_id == village.id, Person.name_search == vietnam.search_key(vietnam.clean_name(full_name or ""))))
     if same is not None:
         raise DomainError(_l("Đã có %(name)s, sinh năm %(year)s, ở %(village)s. Hãy tìm người này và bấm \"Ghi danh\" "
                              "thay vì tạo mới.", name=same.full_name, year=birth_year, village=village.name),

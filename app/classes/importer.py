@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import vietnam
 from app.classes import enrolment as enrolments
 from app.classes.models import Class, Enrolment
 from app.errors import DomainError
@@ -35,7 +36,7 @@ COLUMNS = (
 
 def _parse(row: Row, villages: dict[str, Village]) -> tuple[dict[str, Any], list[str]]:
     v, problems = row.values, []
-    name = names.clean_name(v.get("full_name", ""))
+    name = vietnam.clean_name(v.get("full_name", ""))
     if len(name) < 2:
         problems.append(_("thiếu họ và tên"))
     try:
@@ -51,10 +52,10 @@ def _parse(row: Row, villages: dict[str, Village]) -> tuple[dict[str, Any], list
         phone = None
         problems.append(_("số điện thoại \"%(v)s\" không hợp lệ", v=v.get("phone")))
     village_text = v.get("village", "").strip()
-    village = villages.get(names.search_key(village_text)) if village_text else None
+    village = villages.get(vietnam.search_key(village_text)) if village_text else None
     if village_text and village is None:
         problems.append(_("thôn/tổ dân phố \"%(v)s\" chưa có trong xã", v=village_text))
-    if names.search_key(v.get("consent", "")) not in YES:
+    if vietnam.search_key(v.get("consent", "")) not in YES:
         problems.append(_("chưa có sự đồng ý xử lý dữ liệu cá nhân (cột \"Đã đồng ý xử lý dữ liệu\" ghi \"Có\")"))
     return {"full_name": name, "birth_year": birth_year, "phone": phone, "village": village}, problems
 
@@ -66,19 +67,19 @@ def _classify(commune: Commune, klass: Class, rows: list[Row]) -> Iterator[tuple
         raise DomainError(_l("Danh sách này không dành cho xã đã chọn."))
     if klass.status not in enrolments.STAFF_ENROL_STATUSES:
         raise DomainError(_l("Lớp \"%(title)s\" không nhận ghi danh lúc này.", title=klass.title))
-    villages = {names.search_key(v.name): v for v in commune.villages}
+    villages = {vietnam.search_key(v.name): v for v in commune.villages}
     parsed = [(row, *_parse(row, villages)) for row in rows]
     phones = [p["phone"] for _r, p, _e in parsed if p["phone"]]
     by_phone = ({p.phone: p for p in db.session.scalars(select(Person).where(Person.phone.in_(phones)))}
                 if phones else {})
-    keys = {names.search_key(p["full_name"]) for _r, p, _e in parsed}
+    keys = {vietnam.search_key(p["full_name"]) for _r, p, _e in parsed}
     by_key = {(p.name_search, p.birth_year, p.village_id): p for p in db.session.scalars(
         select(Person).where(Person.commune_id == commune.id, Person.erased_at.is_(None),
                              Person.name_search.in_(keys)))}
     seen_phone: dict[str, int] = {}
     seen_key: dict[tuple[Any, ...], int] = {}
     for row, values, problems in parsed:
-        key = (names.search_key(values["full_name"]), values["birth_year"],
+        key = (vietnam.search_key(values["full_name"]), values["birth_year"],
                values["village"].id if values["village"] else None)
         phone, person = values["phone"], None
         if phone and phone in by_phone:

@@ -17,20 +17,18 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db, utcnow
 from app.policy import Scope
+from app.vietnam import VIETNAM
 
 if TYPE_CHECKING:
     from app.catalog.models import Module
     from app.people.models import Person
     from app.places.models import Commune, Venue
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class Class(db.Model):

@@ -16,12 +16,13 @@ from app.catalog.models import Module
 from app.classes import bp
 from app.classes import enrolment as enrolments
 from app.classes.models import Class, ClassModule, ClassSession, ClassStaff, Enrolment, SessionChange
-from app.classes.services import STATUSES, local_now, local_today
+from app.classes.services import STATUSES
 from app.extensions import db
 from app.people.audiences import LABELS, Audience
 from app.people.models import Person
 from app.places.models import Venue, Village
 from app.policy import Role
+from app.vietnam import local_now, local_today
 
 NOTICE_DAYS = 30  # learners see moves and cancellations made in the last month, for sessions still ahead
 NOTICE_KINDS = ("moved", "cancelled", "restored")  # a cancellation shows while it holds, a restoration after it

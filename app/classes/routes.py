@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app import inputs, policy, spreadsheets
+from app import inputs, policy, spreadsheets, vietnam
 from app.catalog import progress
 from app.catalog import services as catalog
 from app.catalog.models import Module
@@ -287,7 +287,7 @@ def restore(class_id: int) -> Any:
                    "thông báo.", len(plan.returning), title=klass.title, status=services.STATUSES[klass.status]),
           "success")
     for session, problems in plan.blocked:
-        flash(_("Buổi ngày %(day)s chưa khôi phục được: %(why)s", day=services.day(session.date),
+        flash(_("Buổi ngày %(day)s chưa khôi phục được: %(why)s", day=vietnam.day(session.date),
                 why=" ".join(problems)), "warning")
     return redirect(url_for("classes.show", class_id=klass.id, _anchor="sessions"))
 
@@ -316,7 +316,7 @@ def show(class_id: int) -> str:
                            has_consent=may_join and people.active_consent(current_user, "learning") is not None,
                            join_form=JoinForm(), plain_form=PlainForm(), reason_form=ReasonForm(),
                            statuses=services.STATUSES, next_statuses=services.NEXT_STATUSES[klass.status],
-                           today=services.local_today(), audience_label=LABELS[Audience(klass.audience)])
+                           today=vietnam.local_today(), audience_label=LABELS[Audience(klass.audience)])
 
 
 @bp.get("/classes")

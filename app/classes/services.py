@@ -10,17 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.catalog.models import Module
-from app.classes import enrolment
-from app.classes.models import (
-    VIETNAM,
-    Class,
-    ClassCancellation,
-    ClassModule,
-    ClassSession,
-    ClassStaff,
-    Enrolment,
-    SessionChange,
-)
+from app.classes import enrolment, sessions
+from app.classes.models import Class, ClassCancellation, ClassModule, ClassSession, ClassStaff, Enrolment, SessionChange
 from app.errors import DomainError
 from app.extensions import db, utcnow
 from app.people.audiences import Audience
@@ -28,6 +19,7 @@ from app.people.models import Person, RoleAssignment
 from app.people.services import audit
 from app.places.models import Commune, Venue
 from app.policy import STAFF, Role
+from app.vietnam import day, local_now, local_today
 
 STATUSES = {
     "planned": _l("Dự kiến"),
@@ -53,21 +45,6 @@ ACCESS_FACTS = {
     "hearing_loop": _l("Có vòng từ hỗ trợ máy trợ thính"),
 }
 MAX_CAPACITY = 500
-
-
-def local_now() -> dt.datetime:
-    """Return the current time in Vietnam."""
-    return dt.datetime.now(VIETNAM)
-
-
-def local_today() -> dt.date:
-    """Return today's date in Vietnam (the date classes are scheduled by)."""
-    return local_now().date()
-
-
-def day(value: dt.date) -> str:
-    """Format a date the Vietnamese way (dd/mm/yyyy) for messages."""
-    return value.strftime("%d/%m/%Y")
 
 
 def _check(commune: Commune, *, title: str, audience: str, venue: Venue | None, capacity: int | None,
@@ -213,7 +190,6 @@ def check_can_cancel(klass: Class) -> None:
 def cancel_class(klass: Class, *, reason: str = "", actor: Person | None = None,
                  today: dt.date | None = None) -> ClassCancellation:
     """Cancel a class and its sessions from today on; learners see each cancelled session. It can be undone."""
-    from app.classes import sessions
 
     check_can_cancel(klass)
     today = today or local_today()
@@ -258,7 +234,6 @@ def restore_plan(klass: Class, *, now: dt.datetime | None = None) -> RestorePlan
     Only the sessions that the class cancellation cancelled come back (not those cancelled one by one
     before), and only while they are still in the future and their time and place are still free.
     """
-    from app.classes import sessions
 
     if klass.status != "cancelled":
         raise DomainError(_l("Lớp này không bị hủy nên không cần khôi phục."), field="status")
@@ -288,7 +263,6 @@ def restore_plan(klass: Class, *, now: dt.datetime | None = None) -> RestorePlan
 
 def restore_class(klass: Class, *, actor: Person | None = None, now: dt.datetime | None = None) -> RestorePlan:
     """Undo a class's cancellation: its previous status, and its sessions that are still to come; return the plan."""
-    from app.classes import sessions
 
     plan = restore_plan(klass, now=now)
     if plan.status in ("open", "running") and not klass.instructors:
@@ -329,7 +303,6 @@ def _is_staff_of(person: Person, commune_id: int) -> bool:
 def set_staff(klass: Class, *, instructors: Iterable[Person], assistants: Iterable[Person] = (),
               actor: Person | None = None, today: dt.date | None = None) -> None:
     """Replace a class's instructors and assistants, refusing anyone already teaching elsewhere at its times."""
-    from app.classes import sessions
 
     roles: dict[int, tuple[Person, str]] = {}
     for person in assistants:

@@ -14,11 +14,11 @@ from app.catalog.models import Module
 from app.classes import bp, sessions
 from app.classes.forms import ReasonForm, SeriesForm, SessionForm
 from app.classes.models import Class, ClassSession
-from app.classes.services import local_today
 from app.errors import DomainError, show_on_form
 from app.extensions import db
 from app.forms import choices
 from app.places.models import Venue
+from app.vietnam import local_today
 
 
 def _venue_choices(klass: Class, keep: int | None = None) -> list[Any]:

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from app.catalog.models import Module
 from app.classes.models import Class, ClassSession, ClassStaff, SessionChange
-from app.classes.services import day
 from app.errors import DomainError
 from app.extensions import db
 from app.people.models import Person
 from app.places.models import Venue
+from app.vietnam import day
 
 WEEKDAYS = {0: _l("Thứ Hai"), 1: _l("Thứ Ba"), 2: _l("Thứ Tư"), 3: _l("Thứ Năm"), 4: _l("Thứ Sáu"),
             5: _l("Thứ Bảy"), 6: _l("Chủ nhật")}

@@ -10,9 +10,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, insert, select
 
+from app import vietnam
 from app.auth import services as auth_services
 from app.extensions import db, utcnow
-from app.people import names
 from app.people import services as people
 from app.people.models import Consent, Household, Person, PersonTag
 from app.places import services as places
@@ -190,7 +190,7 @@ def generate_learners(commune: Commune, count: int, *, seed: int = 757,
             name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
             household_index = i // 3
             person_rows.append({
-                "full_name": name, "name_search": names.search_key(name),
+                "full_name": name, "name_search": vietnam.search_key(name),
                 "birth_year": this_year - int(rng.triangular(16, 90, 66)), "gender": gender,
                 "commune_id": commune.id, "village_id": household_rows[household_index]["village_id"],
                 "household_id": household_ids[household_index], "created_at": now, "updated_at": now})

@@ -22,9 +22,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
-from app.people.names import search_key
 from app.spreadsheets import FORMULA_STARTS
 from app.text import clean_text
+from app.vietnam import search_key
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,12 @@ from app.attendance import checkin as checkins
 from app.attendance import settings as attendance_settings
 from app.attendance.models import AttendanceMark
 from app.auth import services as auth
-from app.classes.models import VIETNAM, Class, ClassSession, Enrolment
+from app.classes.models import Class, ClassSession, Enrolment
 from app.errors import DomainError
 from app.extensions import db
 from app.people.models import Person
 from app.people.services import audit
+from app.vietnam import VIETNAM
 
 KIOSK_HOURS = 12
 # Vietnamese alphabetical order; letters outside it (digits, foreign letters) sort after, by code point.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from app.people import names
+from app import vietnam
 
 LEVEL_ACR = "urn:mock-vneid:level:%d"  # "acr" claim: the account's assurance level (1 or 2)
 _TWELVE_DIGITS = re.compile(r"^\d{12}$")
@@ -69,7 +69,7 @@ def claims(citizen: Citizen, scope: str) -> dict[str, object]:
     """Return the claims released for a scope: the ID number always (it is the point), the profile when asked."""
     released: dict[str, object] = {"sub": subject(citizen), "citizen_id": citizen.id_number}
     if "profile" in (scope or "").split():
-        released["name"] = names.clean_name(citizen.full_name)
+        released["name"] = vietnam.clean_name(citizen.full_name)
         if citizen.birthdate:
             released["birthdate"] = citizen.birthdate
         if citizen.gender:

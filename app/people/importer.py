@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import vietnam
 from app.errors import DomainError
 from app.extensions import db
 from app.imports import registry
@@ -54,7 +55,7 @@ def _birth_year(text: str) -> int | None:
 def _parse(row: Row, villages: dict[str, Village]) -> tuple[dict[str, Any], list[str]]:
     """Turn one row into clean values and a list of problems."""
     v, problems = row.values, []
-    name = names.clean_name(v.get("full_name", ""))
+    name = vietnam.clean_name(v.get("full_name", ""))
     if len(name) < 2:
         problems.append(_("thiếu họ và tên"))
     this_year = datetime.now(UTC).year
@@ -65,7 +66,7 @@ def _parse(row: Row, villages: dict[str, Village]) -> tuple[dict[str, Any], list
     except ValueError:
         birth_year = None
         problems.append(_("năm sinh \"%(v)s\" không hợp lệ (ghi 4 chữ số, ví dụ 1958)", v=v.get("birth_year")))
-    gender_text = names.search_key(v.get("gender", ""))
+    gender_text = vietnam.search_key(v.get("gender", ""))
     gender = _GENDER_WORDS.get(gender_text) if gender_text else None
     if gender_text and gender is None:
         problems.append(_("giới tính \"%(v)s\" không hợp lệ (Nam, Nữ hoặc Khác)", v=v.get("gender")))
@@ -74,7 +75,7 @@ def _parse(row: Row, villages: dict[str, Village]) -> tuple[dict[str, Any], list
     except ValueError:
         phone = None
         problems.append(_("số điện thoại \"%(v)s\" không hợp lệ", v=v.get("phone")))
-    village = villages.get(names.search_key(v.get("village", "")))
+    village = villages.get(vietnam.search_key(v.get("village", "")))
     if village is None:
         problems.append(_("thôn/tổ dân phố \"%(v)s\" chưa có trong xã", v=v.get("village", "")))
     try:
@@ -82,7 +83,7 @@ def _parse(row: Row, villages: dict[str, Village]) -> tuple[dict[str, Any], list
     except DomainError as error:
         tags = []
         problems.append(str(error.message))
-    if names.search_key(v.get("consent", "")) not in YES:
+    if vietnam.search_key(v.get("consent", "")) not in YES:
         problems.append(_("chưa có sự đồng ý xử lý dữ liệu cá nhân (cột \"Đã đồng ý xử lý dữ liệu\" ghi \"Có\")"))
     household = " ".join(v.get("household", "").split())[:255]
     return {"full_name": name, "birth_year": birth_year, "gender": gender, "phone": phone, "village": village,
@@ -91,19 +92,19 @@ def _parse(row: Row, villages: dict[str, Village]) -> tuple[dict[str, Any], list
 
 def _classify(commune: Commune, rows: list[Row]) -> Iterator[tuple[Row, dict[str, Any], list[str], bool]]:
     """Yield each row with its values, problems and whether the person is already known."""
-    villages = {names.search_key(v.name): v for v in commune.villages}
+    villages = {vietnam.search_key(v.name): v for v in commune.villages}
     parsed = [(row, *_parse(row, villages)) for row in rows]
     phones = [p["phone"] for _r, p, _e in parsed if p["phone"]]
     by_phone = ({p.phone: p for p in db.session.scalars(select(Person).where(Person.phone.in_(phones)))}
                 if phones else {})
-    keys = {names.search_key(p["full_name"]) for _r, p, _e in parsed}
+    keys = {vietnam.search_key(p["full_name"]) for _r, p, _e in parsed}
     known = {(p.name_search, p.birth_year, p.village_id) for p in db.session.scalars(
         select(Person).where(Person.commune_id == commune.id, Person.name_search.in_(keys)))}
     seen_phone: dict[str, int] = {}
     seen_key: dict[tuple[Any, ...], int] = {}
     for row, values, problems in parsed:
         existing = False
-        key = (names.search_key(values["full_name"]), values["birth_year"],
+        key = (vietnam.search_key(values["full_name"]), values["birth_year"],
                values["village"].id if values["village"] else None)
         phone = values["phone"]
         if phone and phone in by_phone:
@@ -144,7 +145,7 @@ def check(commune: Commune, rows: list[Row], _target: Any = None) -> Preview:
 def apply(commune: Commune, rows: list[Row], _target: Any, actor: Person | None) -> dict[str, int]:
     """Create everyone new in the file, with their consent; people already known are left as they are."""
     households: dict[tuple[int, str], Household] = {
-        (h.village_id, names.search_key(h.address)): h
+        (h.village_id, vietnam.search_key(h.address)): h
         for h in db.session.scalars(select(Household).where(Household.commune_id == commune.id))}
     version = current_app.config["CONSENT_POLICY_VERSION"]
     created = existing = 0
@@ -157,7 +158,7 @@ def apply(commune: Commune, rows: list[Row], _target: Any, actor: Person | None)
         village = values["village"]
         household = None
         if values["household"]:
-            hkey = (village.id, names.search_key(values["household"]))
+            hkey = (village.id, vietnam.search_key(values["household"]))
             household = households.get(hkey)
             if household is None:
                 household = households[hkey] = Household(commune_id=commune.id, village_id=village.id,

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db, utcnow
 from app.people.audiences import Audience, is_elderly
-from app.people.names import search_key
 from app.policy import Scope
+from app.vietnam import search_key
 
 if TYPE_CHECKING:
     from app.auth.models import Account

@@ -1,33 +1,11 @@
-"""Vietnamese names and phone numbers: normalising, searching without diacritics, masking."""
+"""Vietnamese phone numbers and names on public pages: normalising, masking (names are cleaned and folded by
+`app/vietnam.py`)."""
 from __future__ import annotations
 
 import re
-import unicodedata
-
-from app.text import clean_text
 
 _PHONE_JUNK = re.compile(r"[\s.\-()]")
 _MOBILE = re.compile(r"^0\d{9}$")
-
-
-def clean_name(raw: str) -> str:
-    """Clean a name like any text (NFC, no control or invisible characters, one space between words).
-
-    So look-alikes — the same name typed with a zero-width space, decomposed diacritics (NFD) or other
-    spacing — are stored, and found by the duplicate checks, as one name.
-    """
-    return clean_text(raw)
-
-
-def search_key(text: str) -> str:
-    """Fold a name for searching: lower case, no diacritics, đ as d ("Đỗ Thị Hà" -> "do thi ha").
-
-    Invisible characters are dropped first, so a look-alike folds to the same key.
-    """
-    text = clean_text(text)
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.lower().split())
 
 
 def normalise_phone(raw: str | None) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, or_, select
 
+from app import crypto, vietnam
 from app.errors import DomainError
 from app.extensions import db, utcnow
 from app.people import (
@@ -34,7 +35,7 @@ def audit(actor: Person | None, subject: Person | None, action: str, detail: str
 
 def _check_fields(commune: Commune, full_name: str, birth_year: int | None, village: Village | None,
                   phone: str | None, gender: str | None, person_id: int | None = None) -> tuple[str, str | None]:
-    name = names.clean_name(full_name or "")
+    name = vietnam.clean_name(full_name or "")
     if len(name) < 2:
         raise DomainError(_l("Vui lòng nhập họ và tên."), field="full_name")
     if len(name) > 120:
@@ -108,7 +109,7 @@ def parse_tag_labels(text: str) -> list[str]:
     """Turn "tiểu thương; học sinh" (Vietnamese labels or codes) into tag codes; raise on unknown."""
     from app.people.audiences import LABELS
 
-    by_label = {names.search_key(str(LABELS[a])): a.value for a in STORED}
+    by_label = {vietnam.search_key(str(LABELS[a])): a.value for a in STORED}
     by_label.update({a.value: a.value for a in STORED})
     by_label.update({"tieu thuong": Audience.TRADER.value, "can bo": Audience.PUBLIC_STAFF.value,
                      "cong chuc": Audience.PUBLIC_STAFF.value, "cong nhan": Audience.ENTERPRISE_WORKER.value,
@@ -116,9 +117,9 @@ def parse_tag_labels(text: str) -> list[str]:
     tags = []
     for part in text.split(";"):
         # Labels may themselves contain commas ("Tiểu thương, hộ kinh doanh"); try the whole part first.
-        pieces = [part] if names.search_key(part) in by_label else part.split(",")
+        pieces = [part] if vietnam.search_key(part) in by_label else part.split(",")
         for piece in pieces:
-            key = names.search_key(piece)
+            key = vietnam.search_key(piece)
             if not key:
                 continue
             if key not in by_label:
@@ -186,8 +187,8 @@ def set_disability(person: Person, *, kinds: Iterable[str], needs: str, actor: P
         raise DomainError(_l("Vui lòng chọn dạng khuyết tật (hoặc \"Không muốn nêu cụ thể\")."), field="kinds")
     record = person.disability or DisabilityRecord(person_id=person.id)
     record.consent_id = consent.id
-    record.kinds_encrypted = sensitive.encrypt(kinds, secret)
-    record.needs_encrypted = sensitive.encrypt(needs.strip()[:500], secret) if needs.strip() else None
+    record.kinds_encrypted = crypto.encrypt(kinds, secret)
+    record.needs_encrypted = crypto.encrypt(needs.strip()[:500], secret) if needs.strip() else None
     record.updated_by_id = actor.id if actor else None
     person.disability = record
     db.session.flush()
@@ -201,8 +202,8 @@ def read_disability(person: Person, *, actor: Person | None, secret: str) -> tup
     if record is None:
         return [], ""
     audit(actor, person, "sensitive.read", "disability")
-    kinds = sensitive.decrypt(record.kinds_encrypted, secret)
-    needs = sensitive.decrypt(record.needs_encrypted, secret) if record.needs_encrypted else ""
+    kinds = crypto.decrypt(record.kinds_encrypted, secret)
+    needs = crypto.decrypt(record.needs_encrypted, secret) if record.needs_encrypted else ""
     return list(kinds), str(needs)  # type: ignore[call-overload]
 
 
@@ -253,7 +254,7 @@ def search(commune_id: int, query: str = "", village_id: int | None = None, *,
     query = query.strip()
     if query:
         digits = "".join(c for c in query if c.isdigit())
-        key = names.search_key(query)
+        key = vietnam.search_key(query)
         conditions = [Person.name_search.contains(key, autoescape=True)]
         if len(digits) >= 3 and len(digits) == len(query.replace(" ", "").replace(".", "")):
             conditions.append(Person.phone.contains(digits, autoescape=True))

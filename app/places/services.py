@@ -11,6 +11,7 @@ from vietnam_provinces import ProvinceCode, Ward, WardCode
 from app.errors import DomainError
 from app.extensions import db
 from app.places.models import Commune, Province, Venue, Village
+from app.vietnam import search_key
 
 VILLAGE_KINDS = {
     "thon": _l("Thôn"),
@@ -51,8 +52,6 @@ def add_commune(code: str) -> Commune:
 
 def find_communes(query: str, limit: int = 20) -> list[Ward]:
     """Find official communes whose name contains the query (for the administrator's picker)."""
-    from app.people.names import search_key
-
     key = search_key(query)
     if not key:
         return []

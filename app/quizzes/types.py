@@ -11,8 +11,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-from app.people.names import search_key
 from app.text import clean_text
+from app.vietnam import search_key
 
 SHORT_ANSWER_MAX = 500  # characters of a typed answer
 

@@ -231,7 +231,7 @@ def test_a_refused_mark_goes_back_and_says_why_and_the_counter_does_not_claim_it
     commune = factories.commune()
     hung = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
     klass = factories.school_class(commune, capacity=10, instructors=(hung,), status="running")
-    from app.classes.services import local_today
+    from app.vietnam import local_today
 
     ahead = factories.class_session(klass, on=local_today() + dt.timedelta(days=2))
     learners = factories.enrol_learners(klass, 4)

@@ -7,15 +7,17 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, select
 
+from app import vietnam
 from app.attendance import demo as attendance_demo
 from app.attendance import marks, reports
 from app.classes import enrolment as enrolments
 from app.classes import services as classes
 from app.classes import sessions
-from app.classes.models import VIETNAM, Class, ClassSession
+from app.classes.models import Class, ClassSession
 from app.demo import services as demo
 from app.extensions import db
 from app.policy import Role
+from app.vietnam import VIETNAM
 from tests import factories
 
 
@@ -29,7 +31,7 @@ def school(ctx: Flask):
     commune = factories.commune()
     dong, tay = factories.village(commune, "Thôn Đông"), factories.village(commune, "Thôn Tây")
     hung = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
-    start = classes.local_today() - dt.timedelta(days=35)
+    start = vietnam.local_today() - dt.timedelta(days=35)
     klass = factories.school_class(commune, capacity=10, instructors=(hung,), starts_on=start, weeks=10)
     held = [factories.class_session(klass, on=start + dt.timedelta(days=7 * i)) for i in range(4)]
     cancelled = factories.class_session(klass, on=start + dt.timedelta(days=10))

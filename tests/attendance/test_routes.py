@@ -15,7 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
-from app.attendance import checkin, dashboard, marks, reports
+from app import vietnam
+from app.attendance import checkin, dashboard, marks
 from app.attendance.models import AttendanceChange, AttendanceMark, AttendanceSettings
 from app.classes import enrolment as enrolments
 from app.classes import queries
@@ -441,7 +442,7 @@ def test_the_class_report_and_its_exports_are_named_after_the_class_and_date(cli
     client.post(f"/attendance/sessions/{session.id}/marks", data={"mark": f"{huong.id}:present"})
     page = client.get(f"/classes/{klass.id}/attendance").get_data(as_text=True)
     assert huong.person.full_name in page and "100%" in page
-    today = reports.local_now().date().isoformat()
+    today = vietnam.local_now().date().isoformat()
     csv = client.get(f"/classes/{klass.id}/attendance.csv")
     disposition = csv.headers["Content-Disposition"]
     assert f"filename=diem-danh-lop-dien-thoai-thong-minh-thon-dong-{today}.csv" in disposition

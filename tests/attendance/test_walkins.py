@@ -14,10 +14,10 @@ from app.attendance import walkins
 from app.attendance.models import AttendanceChange, AttendanceMark
 from app.classes import enrolment as enrolments
 from app.classes.models import Enrolment
-from app.classes.services import local_today
 from app.extensions import db, utcnow
 from app.people.models import Person
 from app.policy import Role
+from app.vietnam import local_today
 from tests import factories
 from tests.conftest import login
 

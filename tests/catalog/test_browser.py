@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from app import vietnam
 from app.extensions import db
 from tests import factories
 
@@ -101,12 +102,11 @@ def _learner_in_class(with_read: int = 1):
 
     from app.catalog import services as catalog
     from app.classes import enrolment, sessions
-    from app.classes import services as classes
 
     commune = factories.commune()
     nct05, nct01 = catalog.module_by_code("NCT-05"), catalog.module_by_code("NCT-01")
     klass = factories.school_class(commune, modules=(nct05, nct01))
-    sessions.add_session(klass, on=classes.local_today(), start=dt.time(0, 0), end=dt.time(23, 59),
+    sessions.add_session(klass, on=vietnam.local_today(), start=dt.time(0, 0), end=dt.time(23, 59),
                          venue=klass.venue, module=nct01, topic="Gọi video qua Zalo")
     learner = factories.person(commune, name="Nguyễn Thị Hương")
     enrolment.enrol(klass, learner, source="staff")

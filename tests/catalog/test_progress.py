@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import event
 
+from app import vietnam
 from app.catalog import progress
 from app.catalog import services as catalog
 from app.classes import enrolment, queries, sessions
-from app.classes import services as classes
-from app.classes.models import VIETNAM
 from app.extensions import db, utcnow
 from app.quizzes.models import Attempt
+from app.vietnam import VIETNAM
 from tests import factories
 
 
@@ -113,7 +113,7 @@ def test_without_a_class_the_track_for_the_learners_audience_leads(curriculum) -
 
 def test_todays_session_module_comes_first_and_is_the_module_of_the_day(curriculum) -> None:
     klass, learner = _learner_in_class("NCT-05", "NCT-01")
-    today = classes.local_today()
+    today = vietnam.local_today()
     sessions.add_session(klass, on=today, start=dt.time(8), end=dt.time(10), venue=klass.venue,
                          module=_module("NCT-01"))
     views, step = progress.learning(learner)
@@ -123,7 +123,7 @@ def test_todays_session_module_comes_first_and_is_the_module_of_the_day(curricul
 
 
 def test_without_a_session_today_the_latest_module_taught_is_current(curriculum) -> None:
-    start = classes.local_today() - dt.timedelta(days=14)
+    start = vietnam.local_today() - dt.timedelta(days=14)
     klass, learner = _learner_in_class("NCT-05", "NCT-01", starts_on=start)
     sessions.add_session(klass, on=start, start=dt.time(8), end=dt.time(10), venue=klass.venue,
                          module=_module("NCT-01"))
@@ -174,7 +174,7 @@ def _vn(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 def test_a_session_that_ended_earlier_today_is_not_the_next_session(curriculum) -> None:
     klass, learner = _learner_in_class("NCT-05")
-    today = classes.local_today()
+    today = vietnam.local_today()
     sessions.add_session(klass, on=today, start=dt.time(8), end=dt.time(10), venue=klass.venue)
     later = sessions.add_session(klass, on=today + dt.timedelta(days=7), start=dt.time(8), end=dt.time(10),
                                  venue=klass.venue)
@@ -185,7 +185,7 @@ def test_a_session_that_ended_earlier_today_is_not_the_next_session(curriculum) 
 
 def test_a_session_still_running_today_stays_the_next_session(curriculum) -> None:
     klass, learner = _learner_in_class("NCT-05")
-    today = classes.local_today()
+    today = vietnam.local_today()
     now_on = sessions.add_session(klass, on=today, start=dt.time(8), end=dt.time(10), venue=klass.venue)
     mine = queries.my_classes(learner)
     progress.skip_ended_sessions(mine, _vn(today, 9, 59))
@@ -194,7 +194,7 @@ def test_a_session_still_running_today_stays_the_next_session(curriculum) -> Non
 
 def test_with_nothing_after_an_ended_session_there_is_no_next_session(curriculum) -> None:
     klass, learner = _learner_in_class("NCT-05", weeks=0)
-    today = classes.local_today()
+    today = vietnam.local_today()
     sessions.add_session(klass, on=today, start=dt.time(8), end=dt.time(10), venue=klass.venue)
     mine = queries.my_classes(learner)
     progress.skip_ended_sessions(mine, _vn(today, 11))

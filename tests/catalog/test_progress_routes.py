@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from app import vietnam
 from app.catalog import services as catalog
 from app.classes import enrolment, sessions
-from app.classes import services as classes
-from app.classes.models import VIETNAM
 from app.extensions import db
 from app.policy import Role
+from app.vietnam import VIETNAM
 from tests import factories
 from tests.catalog.test_progress import _pass
 from tests.conftest import login
@@ -26,7 +26,7 @@ def setting(curriculum) -> dict[str, Any]:
     instructor = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
     nct05, nct01 = catalog.module_by_code("NCT-05"), catalog.module_by_code("NCT-01")
     klass = factories.school_class(commune, instructors=(instructor,), modules=(nct05, nct01))
-    today = classes.local_today()
+    today = vietnam.local_today()
     sessions.add_session(klass, on=today, start=dt.time(8), end=dt.time(10), venue=klass.venue, module=nct01)
     sessions.add_session(klass, on=today + dt.timedelta(days=7), start=dt.time(14), end=dt.time(16),
                          venue=klass.venue, module=nct01)
@@ -81,7 +81,7 @@ def test_home_offers_the_quiz_once_every_lesson_is_read(client: FlaskClient, set
 
 
 def test_buoi_toi_skips_a_session_that_ended_earlier_today(client: FlaskClient, setting, monkeypatch) -> None:
-    today = classes.local_today()
+    today = vietnam.local_today()
     monkeypatch.setattr("app.classes.queries.local_now",
                         lambda: dt.datetime.combine(today, dt.time(10, 30), tzinfo=VIETNAM))
     login(client, setting["learner"])
@@ -92,7 +92,7 @@ def test_buoi_toi_skips_a_session_that_ended_earlier_today(client: FlaskClient, 
 
 
 def test_buoi_toi_keeps_todays_session_while_it_runs(client: FlaskClient, setting, monkeypatch) -> None:
-    today = classes.local_today()
+    today = vietnam.local_today()
     monkeypatch.setattr("app.classes.queries.local_now",
                         lambda: dt.datetime.combine(today, dt.time(9, 30), tzinfo=VIETNAM))
     login(client, setting["learner"])

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from app import vietnam
 from app.attendance import marks
 from app.catalog import services as catalog
 from app.classes import enrolment, sessions
-from app.classes import services as classes
 from app.classes.models import Enrolment
 from app.extensions import db, utcnow
 from app.policy import Role
@@ -40,7 +40,7 @@ def finished(curriculum) -> dict[str, Any]:
     officer = factories.person(commune, name="Đỗ Thị Lan", role=Role.OFFICER)
     instructor = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)
     module = catalog.module_by_code("NCT-05")
-    start = classes.local_today() - dt.timedelta(weeks=5)
+    start = vietnam.local_today() - dt.timedelta(weeks=5)
     klass = factories.school_class(commune, instructors=(instructor,), modules=(module,), starts_on=start, weeks=4)
     for week in range(4):
         sessions.add_session(klass, on=start + dt.timedelta(weeks=week), start=dt.time(8), end=dt.time(10),

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from app.certificates import completion, issuing, status
 from app.certificates.models import Certificate, Completion
 from app.classes.models import Class
-from app.classes.services import local_today
 from app.errors import DomainError
 from app.extensions import db, utcnow
 from app.people.models import Person
+from app.vietnam import local_today
 from tests.conftest import login
 
 BASE = "https://hocvuso.example.vn"

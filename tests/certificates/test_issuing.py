@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from app.certificates import completion, credential, issuing
 from app.certificates.models import Certificate
-from app.classes.services import local_today
 from app.errors import DomainError
 from app.extensions import db, utcnow
 from app.places.models import Commune
+from app.vietnam import local_today
 from tests import factories
 
 BASE = "https://hocvuso.example.vn"

@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reportlab.lib.units import mm
 
-from app.certificates import layout
 from app.certificates.pdf import (
     DEFAULT_TEMPLATE,
     CertificateFields,
@@ -29,6 +28,7 @@ from app.certificates.pdf import (
     render_certificate,
     render_certificates,
 )
+from app.printing import VIETNAMESE_LETTERS
 
 FONTS = DEFAULT_TEMPLATE.parent.parent / "fonts"
 LONG_NAME = ("Công Tằng Tôn Nữ Hoàng Thị Minh Nguyệt Ánh Dương Phương Thảo Ngọc Bích "
@@ -118,7 +118,7 @@ def test_missing_birth_year_leaves_the_line_out(template):
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.text(alphabet=layout.VIETNAMESE_LETTERS, min_size=1, max_size=8),
+@given(st.lists(st.text(alphabet=VIETNAMESE_LETTERS, min_size=1, max_size=8),
                 min_size=2, max_size=5))
 def test_any_vietnamese_name_survives(template, words):
     name = " ".join(w[:1].upper() + w[1:].lower() for w in words)

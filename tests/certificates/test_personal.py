@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from app.certificates import completion, issuing
 from app.certificates.models import Certificate
-from app.classes.services import local_today
 from app.extensions import db, utcnow
 from app.people import services as people
 from app.quizzes.models import PracticalCheck
+from app.vietnam import local_today
 from tests.conftest import login
 
 BASE = "https://hocvuso.example.vn"

@@ -15,9 +15,9 @@ from app.catalog import services as catalog
 from app.certificates import completion, progress
 from app.classes import enrolment, sessions
 from app.classes.models import Class, ClassModule, Enrolment
-from app.classes.services import local_today
 from app.extensions import db, utcnow
 from app.quizzes import practical
+from app.vietnam import local_today
 from tests import factories
 from tests.certificates.conftest import pass_module
 

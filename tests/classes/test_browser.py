@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.classes import enrolment, services, sessions
+from app import vietnam
+from app.classes import enrolment, sessions
 from app.extensions import db
 from app.people.models import Person
 from app.policy import Role
@@ -27,7 +28,7 @@ def _setting():
     huong = factories.person(commune, name="Nguyễn Thị Hương", village=dong, birth_year=1956)
     klass = factories.school_class(commune, title="Lớp điện thoại thông minh cho người cao tuổi – thôn Đông", at=hall,
                                    capacity=15, instructors=(hung,))
-    today = services.local_today()
+    today = vietnam.local_today()
     sessions.add_session(klass, on=today, start=dt.time(8), end=dt.time(10), venue=hall,
                          topic="Gọi video qua Zalo")
     sessions.add_session(klass, on=today + dt.timedelta(days=7), start=dt.time(8), end=dt.time(10), venue=hall)
@@ -115,7 +116,7 @@ def test_an_instructor_enrols_walk_ins_in_seconds_on_a_tablet(tablet, ctx) -> No
 def test_a_learner_sees_her_class_and_a_moved_session_on_a_phone(phone, ctx) -> None:
     commune, klass, hung, huong = _setting()
     enrolment.enrol(klass, huong, source="staff")
-    later = next(s for s in klass.sessions if s.date > services.local_today())
+    later = next(s for s in klass.sessions if s.date > vietnam.local_today())
     sessions.move_session(later, on=later.date + dt.timedelta(days=1), start=dt.time(14), end=dt.time(16),
                           venue=later.venue, reason="Trùng lịch họp thôn", actor=hung)
     other = factories.school_class(commune, title="Lớp 4T cho tiểu thương", audience="trader",

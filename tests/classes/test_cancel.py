@@ -7,10 +7,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app import vietnam
 from app.classes import enrolment, queries, services, sessions
-from app.classes.models import VIETNAM, ClassCancellation, ClassSession
+from app.classes.models import ClassCancellation, ClassSession
 from app.extensions import db
 from app.policy import Role
+from app.vietnam import VIETNAM
 from tests import factories
 from tests.conftest import login
 
@@ -21,7 +23,7 @@ def _at(on: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 @pytest.fixture
 def world(ctx):
-    today = services.local_today()
+    today = vietnam.local_today()
     commune = factories.commune()
     hall = factories.venue(commune, "Nhà văn hóa thôn Đông")
     hung = factories.person(commune, name="Nguyễn Văn Hùng", role=Role.INSTRUCTOR)

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from app import vietnam
 from app.classes import enrolment, services, sessions
 from app.classes.models import Class, ClassSession, Enrolment
 from app.extensions import db
@@ -26,7 +27,7 @@ def _setting(*, cancelled: bool = False, code: str = factories.COMMUNE_CODES[0])
     huong = factories.person(commune, name="Nguyễn Thị Hương")
     binh = factories.person(commune, name="Trần Văn Bình")
     rows = [enrolment.enrol(klass, p, source="staff") for p in (huong, binh)]  # one seat: Bình waits
-    today = services.local_today()
+    today = vietnam.local_today()
     for days in (7, 14):
         sessions.add_session(klass, on=today + dt.timedelta(days=days), start=dt.time(8), end=dt.time(10), venue=hall)
     if cancelled:

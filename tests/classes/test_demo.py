@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from app import vietnam
 from app.classes import demo as class_demo
 from app.classes import enrolment, queries, services
 from app.classes.models import Class
@@ -20,7 +21,7 @@ def test_the_demo_has_classes_in_every_state_with_a_session_today(ctx: Flask, cu
     demo.load()
     classes = _by_title()
     assert {c.status for c in classes.values()} == {"running", "open", "planned", "finished"}
-    today = services.local_today()
+    today = vietnam.local_today()
     elderly = classes[class_demo.ELDERLY_CLASS]
     assert any(s.date == today and s.status == "scheduled" for s in elderly.sessions)
     assert [m.code for m in elderly.module_list] == ["NCT-01", "NCT-05", "NCT-06"]  # those synced, in order

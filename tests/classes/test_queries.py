@@ -6,10 +6,10 @@ import datetime as dt
 
 from flask import Flask
 
+from app import vietnam
 from app.classes import enrolment, queries, sessions
-from app.classes import services as classes
-from app.classes.models import VIETNAM
 from app.extensions import db
+from app.vietnam import VIETNAM
 from tests import factories
 
 
@@ -66,7 +66,7 @@ def test_my_classes_at_a_time_skips_a_session_that_has_ended(ctx) -> None:
     klass = factories.school_class(commune)
     learner = factories.person(commune, name="Trần Thị Mai")
     enrolment.enrol(klass, learner, source="staff", consent_method="paper")
-    today = classes.local_today()
+    today = vietnam.local_today()
     morning = sessions.add_session(klass, on=today, start=dt.time(8), end=dt.time(10), venue=klass.venue)
     later = sessions.add_session(klass, on=today + dt.timedelta(days=7), start=dt.time(8), end=dt.time(10),
                                  venue=klass.venue)

@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app import vietnam
 from app.classes import calendar, enrolment, services, sessions
 from app.classes.models import Enrolment, SessionChange
 from app.extensions import db
@@ -183,7 +184,7 @@ def test_capacity_cannot_drop_below_the_enrolled(client: FlaskClient, world) -> 
 
 def test_an_officer_creates_a_class_and_opens_it(client: FlaskClient, world) -> None:
     login(client, world["lan"])
-    start = services.local_today() + dt.timedelta(days=3)
+    start = vietnam.local_today() + dt.timedelta(days=3)
     response = client.post(f"/communes/{world['commune'].id}/classes/new", data={
         "title": "Lớp kỹ năng số cho tiểu thương", "audience": "trader", "venue_id": world["hall"].id,
         "capacity": 20, "starts_on": start.isoformat(), "ends_on": (start + dt.timedelta(weeks=4)).isoformat(),
@@ -214,7 +215,7 @@ def test_the_commune_view_filters_and_exports_with_the_commune_and_date_in_the_n
     page = client.get(f"/communes/{commune.id}/classes?village={world['dong'].id}").get_data(as_text=True)
     assert "Lớp 4T chợ Trung Hòa" not in page and "Lớp điện thoại thông minh" in page
     response = client.get(f"/communes/{commune.id}/classes/export.csv?status=open")
-    assert f"lop-hoc-xa-tien-minh-{services.local_today().isoformat()}.csv" in response.headers["Content-Disposition"]
+    assert f"lop-hoc-xa-tien-minh-{vietnam.local_today().isoformat()}.csv" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][0] == "Tên lớp" and len(rows) == 2
     assert rows[1][0] == "Lớp điện thoại thông minh – thôn Đông" and rows[1][3] == "Thôn Đông" and rows[1][11] == "1"
@@ -246,7 +247,7 @@ def test_a_week_that_cannot_be_shown_falls_back_to_this_week_with_a_message(clie
     reply = client.get(f"/venues/{world['hall'].id}/week?week={week}")
     html = reply.get_data(as_text=True)
     assert reply.status_code == 200 and "Ngày trong địa chỉ không hợp lệ" in html
-    monday = services.local_today() - dt.timedelta(days=services.local_today().weekday())
+    monday = vietnam.local_today() - dt.timedelta(days=vietnam.local_today().weekday())
     assert f"week={(monday + dt.timedelta(days=7)).isoformat()}" in html
 
 

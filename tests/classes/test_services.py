@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from app import vietnam
 from app.classes import services, sessions
 from app.classes.models import ClassSession, SessionChange
 from app.errors import DomainError
@@ -211,7 +212,7 @@ def test_new_class_dates_may_not_leave_sessions_outside(place) -> None:
 
 def test_cancelling_a_class_cancels_its_upcoming_sessions_with_history(place) -> None:
     commune, _v, hall, hung = place
-    start = services.local_today() - dt.timedelta(weeks=2)
+    start = vietnam.local_today() - dt.timedelta(weeks=2)
     klass = factories.school_class(commune, at=hall, instructors=(hung,), starts_on=start, status="running")
     past = sessions.add_session(klass, on=start, start=T8, end=T10, venue=hall)
     ahead = sessions.add_session(klass, on=start + dt.timedelta(weeks=3), start=T8, end=T10, venue=hall)
@@ -229,7 +230,7 @@ def test_a_weekly_series_teaches_one_module_a_week_in_order(place, curriculum) -
 
     commune, _v, hall, hung = place
     modules = [catalog.module_by_code(code) for code in ("NCT-01", "NCT-05", "NCT-06")]
-    monday = services.local_today() + dt.timedelta(days=7 - services.local_today().weekday())
+    monday = vietnam.local_today() + dt.timedelta(days=7 - vietnam.local_today().weekday())
     klass = factories.school_class(commune, at=hall, instructors=(hung,), starts_on=monday, modules=tuple(modules))
     created, skipped = sessions.create_series(klass, first_date=monday, weekday=2, start=T8, end=T10, weeks=4,
                                               venue=hall, module_per_week=True)

@@ -9,10 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from app.attendance import panels as attendance_panels
-from app.classes.models import VIETNAM
-from app.classes.services import local_today
 from app.extensions import db
 from app.policy import Role
+from app.vietnam import VIETNAM, local_today
 from tests import axe, factories
 
 pytestmark = pytest.mark.browser

@@ -7,11 +7,11 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 from app import config
-from app.classes.services import local_today
 from app.extensions import db
 from app.kiosk import services as kiosk
 from app.kiosk.routes import COOKIE
 from app.policy import Role
+from app.vietnam import local_today
 from tests import factories
 
 PUBLIC = "https://hocvuso.example.vn"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from app import vietnam
 from app.catalog import services as catalog
 from app.classes import enrolment
 from app.extensions import db
@@ -211,11 +212,10 @@ def test_without_a_session_open_there_is_no_check_in_and_a_forced_one_is_refused
 def test_a_session_later_today_says_when_check_in_opens(client: FlaskClient, setup, monkeypatch) -> None:
     import datetime as dt
 
-    from app.classes import services as classes
     from app.kiosk import routes as kiosk_routes
 
     # Morning on the tablet, whatever the hour the tests run: a session at 10:00 is still to come.
-    morning = dt.datetime.combine(classes.local_today(), dt.time(8, 0), tzinfo=classes.VIETNAM)
+    morning = dt.datetime.combine(vietnam.local_today(), dt.time(8, 0), tzinfo=vietnam.VIETNAM)
     monkeypatch.setattr(kiosk_routes, "utcnow", lambda: morning.astimezone(dt.UTC))
     start = dt.time(10, 0)
     factories.class_session(setup["class"], on=morning.date(), start=start, end=dt.time(10, 30))
