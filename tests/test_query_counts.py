@@ -3,12 +3,10 @@ statements with 30 learners and 10 classes as with 3,000 learners and 200 classe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from app.catalog import services as catalog
 from app.certificates import completion, issuing
@@ -23,23 +21,11 @@ from app.vietnam import local_today
 from tests import factories
 from tests.certificates.conftest import finished  # noqa: F401  (fixture)
 from tests.conftest import login
+from tests.statements import counting
 
 SMALL = (30, 10)  # learners, classes
 LARGE = (3000, 200)
 
-
-@contextmanager
-def _counting() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _add_world(commune: Any, *, learners: int, classes: int, today_class: Any, instructor: Any, learner: Any,
@@ -104,7 +90,7 @@ def _counts(app: Any, world: dict[str, Any], sizes: dict[str, int]) -> dict[str,
         if person is not None:
             login(client, person)
         assert client.get(path).status_code == 200, name  # warm any per-process cache first
-        with _counting() as statements:
+        with counting() as statements:
             response = client.get(path)
         assert response.status_code == 200, name
         found[name] = len(statements)

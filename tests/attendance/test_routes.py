@@ -5,15 +5,12 @@ import datetime as dt
 import io
 import json
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pypdf
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app import vietnam
 from app.attendance import checkin, dashboard, marks
@@ -26,6 +23,7 @@ from app.extensions import db, utcnow
 from app.policy import Role
 from tests import factories
 from tests.conftest import login
+from tests.statements import counting
 
 
 @pytest.fixture
@@ -48,20 +46,6 @@ def cid() -> str:
 def post_json(client: FlaskClient, url: str, body: object):
     return client.post(url, data=json.dumps(body), content_type="application/json")
 
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    """Collect the SQL statements run inside the block."""
-    ran: list[str] = []
-
-    def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        ran.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listen)
-    try:
-        yield ran
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listen)
 
 
 def count(model) -> int:
@@ -107,13 +91,13 @@ def test_the_roll_call_reads_its_session_and_its_class_list_in_one_query_each(se
     ids = {"commune": commune.id, "session": session.id, "hung": hung.id, "title": klass.title,
            "venue": session.venue.name, "late": learners[0].id, "learners": [e.id for e in learners]}
     db.session.expunge_all()  # nothing already loaded: what the page and the access check read comes in the query
-    with statements() as ran:
+    with counting() as ran:
         found, late_window = marks.session_for_roll_call(ids["session"])
         assert (found.access_scope.commune_id, found.assigned_ids, found.class_.title) == (
             ids["commune"], {ids["hung"]}, ids["title"])
         assert (found.venue.name, found.what, late_window) == (ids["venue"], "", 15)
     assert len(ran) == 1
-    with statements() as ran:
+    with counting() as ran:
         rows = marks.roll_call(found)
     assert len(ran) == 1
     assert sorted((r.id, r.status, r.village) for r in rows) == sorted(
@@ -133,17 +117,17 @@ def test_the_home_panels_of_attendance_add_at_most_the_late_window_to_what_class
     class_sessions.cancel_session(cancelled, reason="Mất điện", actor=hung)
     db.session.commit()
     queries.teaching_week(hung)  # the instructor's own panels read their week first
-    with statements() as ran:
+    with counting() as ran:
         panel = dashboard.roll_call_panel(hung)
     assert not ran and [s.id for s in panel["sessions"]] == [session.id]
     learner = learners[0].person
     queries.my_classes_once(learner)  # the learner's classes panel reads their classes first
-    with statements() as ran:
+    with counting() as ran:
         panel = dashboard.checkin_panel(learner)
     assert len(ran) == 1  # the commune's late window
     assert [(s.id, state) for s, state in panel["sessions"]] == [(session.id, "open")]
     queries.my_classes_once(hung)
-    with statements() as ran:
+    with counting() as ran:
         assert dashboard.checkin_panel(hung) is None  # no class of their own today: nothing more to read
     assert not ran
 

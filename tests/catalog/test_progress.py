@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from typing import Any
-
-from sqlalchemy import event
 
 from app import vietnam
 from app.catalog import progress
@@ -15,6 +12,7 @@ from app.extensions import db, utcnow
 from app.quizzes.models import Attempt
 from app.vietnam import VIETNAM
 from tests import factories
+from tests.statements import counting
 
 
 def _module(code: str) -> Any:
@@ -42,20 +40,6 @@ def _learner_in_class(*codes: str, **options: Any) -> tuple[Any, Any]:
     enrolment.enrol(klass, learner, source="staff")
     return klass, learner
 
-
-@contextmanager
-def _counting() -> Any:
-    found: list[str] = []
-
-    def count(*args: Any) -> None:
-        found.append(args[2])
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield found
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_next_step_is_the_first_unread_lesson_in_the_class_teaching_order(curriculum) -> None:
@@ -160,7 +144,7 @@ def test_next_step_takes_a_fixed_handful_of_queries(curriculum) -> None:
     db.session.commit()
     db.session.expire_all()
     learner = db.session.get(type(learner), learner.id)
-    with _counting() as statements:
+    with counting() as statements:
         step = progress.next_step(learner)
     assert step.module.code == "NCT-06"
     # classes, their modules, sessions, the person's audiences (2), tracks, track modules, lessons, reads,

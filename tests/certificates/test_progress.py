@@ -3,12 +3,10 @@ in SQL, and a fixed number of statements."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.attendance import marks
 from app.catalog import services as catalog
@@ -20,6 +18,7 @@ from app.quizzes import practical
 from app.vietnam import local_today
 from tests import factories
 from tests.certificates.conftest import pass_module
+from tests.statements import counting
 
 RULE_VARIANTS = [
     {},
@@ -32,19 +31,6 @@ RULE_VARIANTS = [
     {"require_assessment": False, "require_practical": False, "attendance_percent": 25},
 ]
 
-
-@contextmanager
-def _counting() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _from_standings(klass: Class, rules: dict[str, Any]) -> completion.Tally:
@@ -133,9 +119,9 @@ def test_class_counts_and_waiting_classes_cost_a_fixed_number_of_statements(fini
     def measure() -> tuple[int, int]:
         db.session.expire_all()
         loaded = db.session.get(Class, klass.id)
-        with _counting() as counts:
+        with counting() as counts:
             progress.class_counts(loaded)
-        with _counting() as waiting:
+        with counting() as waiting:
             progress.waiting_classes(where)
         return len(counts), len(waiting)
 
@@ -154,7 +140,7 @@ def test_list_counts_in_one_statement(finished) -> None:
                        actor=None, now=utcnow())
     empty = factories.school_class(finished["commune"], modules=(finished["module"],))
     db.session.flush()
-    with _counting() as statements:
+    with counting() as statements:
         found = progress.list_counts([klass.id, empty.id])
     assert len(statements) == 1
     assert found == {klass.id: {"completed": 2, "certified": 0}, empty.id: {"completed": 0, "certified": 0}}

@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from app.certificates import completion, progress
 from app.classes import enrolment
@@ -15,6 +12,7 @@ from app.policy import Role
 from tests import factories
 from tests.certificates.conftest import finished  # noqa: F401  (the finished class, attended, passed, practised)
 from tests.conftest import login
+from tests.statements import counting
 
 
 def _cells(html: str, title: str) -> list[str]:
@@ -22,19 +20,6 @@ def _cells(html: str, title: str) -> list[str]:
     row = next(r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if title in r)
     return [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
 
-
-@contextmanager
-def _counting() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_the_list_counts_completed_and_certified_learners(client: FlaskClient, finished) -> None:  # noqa: F811
@@ -92,7 +77,7 @@ def test_the_list_asks_the_same_number_of_queries_for_one_class_or_many(client: 
     url = f"/communes/{commune.id}/classes"
     login(client, officer)
     client.get(url)
-    with _counting() as one:
+    with counting() as one:
         client.get(url)
     for i in range(3):
         klass = factories.school_class(commune, title=f"Lớp thêm {i}", modules=(finished["module"],),
@@ -100,7 +85,7 @@ def test_the_list_asks_the_same_number_of_queries_for_one_class_or_many(client: 
         factories.enrol_learners(klass, 2)
     db.session.commit()
     client.get(url)
-    with _counting() as many:
+    with counting() as many:
         html = client.get(url).get_data(as_text=True)
     assert "Lớp thêm 2" in html
     assert len(one) == len(many), (one, many)

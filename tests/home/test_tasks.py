@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.attendance import marks
 from app.attendance import panels as attendance_panels
@@ -21,6 +19,7 @@ from app.policy import Role
 from app.vietnam import VIETNAM, local_today
 from tests import factories
 from tests.conftest import login
+from tests.statements import counting
 
 EMPTY = "Không có việc gì cần làm hôm nay."
 
@@ -47,19 +46,6 @@ def _row(klass: Any, person: Any) -> Enrolment:
     return db.session.scalars(select(Enrolment).where(Enrolment.class_id == klass.id,
                                                       Enrolment.person_id == person.id)).one()
 
-
-@contextmanager
-def _counting() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 # --- classes waiting for confirmation (certificates) --------------------------------------------
@@ -285,7 +271,7 @@ def test_the_officer_home_asks_the_same_number_of_queries_for_one_class_or_many(
         db.session.commit()
         login(client, officer)
         client.get("/")  # the first request of a session loads what every later one has cached
-        with _counting() as statements:
+        with counting() as statements:
             html = client.get("/").get_data(as_text=True)
         assert "chưa điểm danh" in html and "Hôm nay có" in html
         counts.append(statements)
