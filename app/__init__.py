@@ -70,7 +70,7 @@ def register_extensions(app: Flask) -> None:
 
 FEATURES = (
     "home", "auth", "places", "people", "imports", "catalog",
-    "mockvneid", "quizzes", "classes", "attendance", "kiosk", "certificates",
+    "mockvneid", "quizzes", "classes", "attendance", "kiosk", "certificates", "reports",
 )
 
 
@@ -90,8 +90,9 @@ def register_cli(app: Flask) -> None:
     from app.mockvneid.cli import mockvneid_cli
     from app.people.cli import people_cli
     from app.places.cli import places_cli
+    from app.reports.cli import reports_cli
 
-    for group in (demo_cli, places_cli, people_cli, courses_cli, mockvneid_cli, certificates_cli):
+    for group in (demo_cli, places_cli, people_cli, courses_cli, mockvneid_cli, certificates_cli, reports_cli):
         app.cli.add_command(group)
     if os.environ.get("FLASK_RUN_FROM_CLI") == "true" or app.testing:
         # `flask db ...` (and the migration tests) need Flask-Migrate, which brings Alembic and Mako: 12 MB in

@@ -31,6 +31,7 @@ class Role(StrEnum):
     AMBASSADOR = "ambassador"
     TEAM_MEMBER = "team_member"
     OFFICER = "officer"
+    LEADER = "leader"
     YOUTH_ORGANISER = "youth_organiser"
     ADMIN = "admin"
 
@@ -41,6 +42,7 @@ ROLE_LABELS = {
     Role.AMBASSADOR: _l("Đại sứ số"),
     Role.TEAM_MEMBER: _l("Thành viên Tổ công nghệ số cộng đồng"),
     Role.OFFICER: _l("Cán bộ xã (Phòng Văn hóa - Xã hội)"),
+    Role.LEADER: _l("Lãnh đạo UBND xã"),
     Role.YOUTH_ORGANISER: _l("Cán bộ Đoàn Thanh niên"),
     Role.ADMIN: _l("Quản trị hệ thống"),
 }
@@ -239,7 +241,7 @@ def can_grant(user: Any, role: Role, scope: Scope) -> bool:
 RANKS: dict[Role, int] = {
     Role.LEARNER: 0,
     Role.INSTRUCTOR: 1, Role.AMBASSADOR: 1, Role.TEAM_MEMBER: 1, Role.YOUTH_ORGANISER: 1,
-    Role.OFFICER: 2,
+    Role.OFFICER: 2, Role.LEADER: 2,
     Role.ADMIN: 3,
 }
 

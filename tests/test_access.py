@@ -17,14 +17,18 @@ from app.policy import PUBLIC, Role
 from tests import factories
 from tests.conftest import session_user_id, wipe
 
-ANON, LEARNER, INSTRUCTOR, AMBASSADOR, TEAM, OFFICER, YOUTH, ADMIN, OUTSIDER = (
-    "anonymous", "learner", "instructor", "ambassador", "team_member", "officer", "youth_organiser", "admin",
-    "outsider")
-ROLES = (ANON, LEARNER, INSTRUCTOR, AMBASSADOR, TEAM, OFFICER, YOUTH, ADMIN, OUTSIDER)
+ANON, LEARNER, INSTRUCTOR, AMBASSADOR, TEAM, OFFICER, LEADER, YOUTH, ADMIN, OUTSIDER = (
+    "anonymous", "learner", "instructor", "ambassador", "team_member", "officer", "leader", "youth_organiser",
+    "admin", "outsider")
+ROLES = (ANON, LEARNER, INSTRUCTOR, AMBASSADOR, TEAM, OFFICER, LEADER, YOUTH, ADMIN, OUTSIDER)
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANON}
 STAFF = frozenset({INSTRUCTOR, AMBASSADOR, TEAM, OFFICER, YOUTH, ADMIN})
 OFFICE = frozenset({OFFICER, ADMIN})
+# Who takes part in classes (a commune leader holding no other role only reads the figures).
+MEMBERS = SIGNED_IN - {LEADER}
+# The commune's figures and reports: kept by officers and the commune's leaders (who have no other page).
+FIGURES = frozenset({OFFICER, LEADER, ADMIN})
 
 
 def _(*roles: str) -> frozenset[str]:
@@ -106,7 +110,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "kiosk.card": EVERYONE,
     "kiosk.me": SIGNED_IN,
     "kiosk.done": EVERYONE,
-    "kiosk.checkin": SIGNED_IN,
+    "kiosk.checkin": MEMBERS,
     "kiosk.settings_page": OFFICE,
     "kiosk.print_card": _(OFFICER, INSTRUCTOR, ADMIN),
     "certificates.class_completion": _(INSTRUCTOR, OFFICER, YOUTH, ADMIN),
@@ -131,7 +135,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "classes.export": _(OFFICER, YOUTH, ADMIN),
     "classes.new": _(OFFICER, YOUTH, ADMIN),
     "classes.show": STAFF | {LEARNER},
-    "classes.open_list": SIGNED_IN,
+    "classes.open_list": MEMBERS,
     "classes.edit": _(OFFICER, YOUTH, ADMIN),
     "classes.set_status": _(OFFICER, YOUTH, ADMIN),
     "classes.confirm_cancel": _(OFFICER, YOUTH, ADMIN),
@@ -170,13 +174,33 @@ EXPECTED: dict[str, frozenset[str]] = {
     "attendance.qr_state": _(INSTRUCTOR, OFFICER, YOUTH, ADMIN),
     "attendance.qr_image": _(INSTRUCTOR, OFFICER, YOUTH, ADMIN),
     "attendance.scan": EVERYONE,  # public: it only checks the code and remembers the scan; a wrong code is refused
-    "attendance.checkin": SIGNED_IN,
-    "attendance.enrol": SIGNED_IN,
+    "attendance.checkin": MEMBERS,
+    "attendance.enrol": MEMBERS,
     "attendance.commune_report": _(OFFICER, YOUTH, TEAM, ADMIN),
     "attendance.absentees_export": _(OFFICER, YOUTH, TEAM, ADMIN),
     "attendance.class_report": _(INSTRUCTOR, OFFICER, YOUTH, TEAM, ADMIN),
     "attendance.class_export": _(INSTRUCTOR, OFFICER, YOUTH, TEAM, ADMIN),
     "attendance.settings_page": OFFICE,
+    "reports.dashboard": FIGURES | {YOUTH, TEAM},
+    "reports.dashboard_download": FIGURES | {YOUTH, TEAM},
+    "reports.compare": _(ADMIN),
+    "reports.targets": FIGURES,
+    "reports.populations": FIGURES,
+    "reports.populations_import": FIGURES,
+    "reports.entries": FIGURES,
+    "reports.tasks": FIGURES | {YOUTH, TEAM},
+    "reports.task_new": FIGURES,
+    "reports.task_edit": FIGURES,
+    "reports.settings": FIGURES,
+    "reports.units": FIGURES,
+    # The world's report is the commune's own draft: a village team sees the index (its village's unit) but not the
+    # commune's report until it is sent.
+    "reports.index": FIGURES | {YOUTH, TEAM},
+    "reports.open": FIGURES,
+    "reports.edit": FIGURES | {YOUTH},
+    "reports.submit": FIGURES,
+    "reports.new_version": FIGURES,
+    "reports.download": FIGURES | {YOUTH},
 }
 
 
@@ -234,6 +258,28 @@ def _module(world: World) -> None:
 @provides("token")
 def _card_token(world: World) -> None:
     world.params["token"] = "not-a-real-card"
+
+
+@provides("task_id")
+def _task(world: World) -> None:
+    from app.places.models import Commune
+    from app.reports import services as reports
+
+    commune = db.session.get(Commune, world.param("commune_id"))
+    fields = reports.TaskFields("Mở lớp phổ cập kỹ năng số", "Đoàn Thanh niên xã", None, "Thường xuyên",
+                                "not_started", "")
+    world.params["task_id"] = reports.save_task(commune, None, fields, year=2026, actor=world.users[OFFICER]).id
+
+
+@provides("report_id")
+def _report(world: World) -> None:
+    from app.reports.models import Report
+
+    report = Report(commune_id=world.param("commune_id"), unit_id=None, year=2026, quarter=0, version=1,
+                    status="draft", number="", sections={}, entered={})
+    db.session.add(report)
+    db.session.flush()
+    world.params["report_id"] = report.id
 
 
 @provides("attempt_id")
@@ -332,6 +378,7 @@ def build_world() -> World:
         AMBASSADOR: factories.person(a, name="Vũ Thị Thu", role=Role.AMBASSADOR),
         TEAM: factories.person(a, name="Hoàng Văn Nam", role=Role.TEAM_MEMBER, role_village=village),
         OFFICER: factories.person(a, name="Đỗ Thị Lan", role=Role.OFFICER),
+        LEADER: factories.person(a, name="Trịnh Văn Khải", role=Role.LEADER),
         YOUTH: factories.person(a, name="Lê Quang Huy", role=Role.YOUTH_ORGANISER),
         ADMIN: factories.person(a, name="Phạm Minh Quân", role=Role.ADMIN),
         OUTSIDER: factories.person(b, name="Mai Văn Khách", role=Role.OFFICER),

@@ -29,8 +29,8 @@ def _csv(headers: list[str], rows: list[list[object]]) -> list[list[str]]:
 @pytest.mark.parametrize("name", HOSTILE)
 def test_a_cell_that_looks_like_a_formula_is_written_as_quoted_text(name: str) -> None:
     cell = _xlsx(["Họ và tên"], [[name]])[1][0]
-    # XML hands a carriage return back as a line feed; what matters is the quote in front.
-    assert cell.data_type == "s" and cell.value == "'" + name.replace("\r", "\n")
+    # Without lxml, XML hands a carriage return back as a line feed; what matters is the quote in front.
+    assert cell.data_type == "s" and cell.value in ("'" + name, "'" + name.replace("\r", "\n"))
     assert _csv(["Họ và tên"], [[name]])[1] == ["'" + name]
 
 

@@ -15,7 +15,7 @@ from app.attendance import reports as attendance
 from app.attendance.marks import STATUSES
 from app.attendance.reports import Rate
 from app.catalog.models import FrameworkVersion, Module, PracticalTask
-from app.certificates import status
+from app.certificates import milestones, status
 from app.certificates.models import Completion, CompletionRules
 from app.classes.models import Class, ClassModule, Enrolment
 from app.errors import DomainError
@@ -311,7 +311,7 @@ def auto_confirm(klass: Class, *, now: dt.datetime) -> int:
 def withdraw_confirmation(person: Person, module: Module) -> None:
     """Undo a completion confirmed by mistake (certificates already issued must be revoked separately)."""
     db.session.execute(delete(Completion).where(Completion.person_id == person.id, Completion.module_id == module.id))
-    db.session.flush()
+    milestones.refresh({person.id})  # a bulk delete: no flush sees it
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db, utcnow
@@ -53,6 +53,8 @@ class Completion(db.Model):
     confirmed_at: Mapped[dt.datetime | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
+    skill_rows: Mapped[list[CompletionSkill]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
     @property
     def access_scope(self) -> Scope:
         return Scope(self.commune_id)
@@ -60,6 +62,40 @@ class Completion(db.Model):
     @property
     def owner_id(self) -> int:
         return self.person_id
+
+
+class CompletionSkill(db.Model):
+    """One skill a completion shows, as a row, so the commune's figures count skills with SQL (the JSON list stays
+    the record the certificate prints)."""
+
+    __tablename__ = "completion_skills"
+
+    completion_id: Mapped[int] = mapped_column(ForeignKey("completions.id", ondelete="CASCADE"), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)
+
+
+class SkillMilestone(db.Model):
+    """A person's milestone and when it was reached: "basic" (every skill of the framework's basic digital skills, at
+    the moment the last of them was first confirmed) or "group-6" (a first confirmed skill of that framework group:
+    6 is AI, 4 online safety). Kept by `app.certificates.milestones` from completions, so the commune's figures
+    count people with one indexed read instead of regrouping every completion."""
+
+    __tablename__ = "skill_milestones"
+    __table_args__ = (Index("ix_skill_milestones_milestone_reached_at", "milestone", "reached_at"),)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    milestone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    framework_version_id: Mapped[int] = mapped_column(ForeignKey("framework_versions.id", ondelete="CASCADE"))
+    reached_at: Mapped[dt.datetime]
+
+
+@event.listens_for(Completion.skills, "set")
+def _index_skills(completion: Completion, value: list[str] | None, _old: Any, _initiator: Any) -> None:
+    """Keep `skill_rows` equal to `skills` whenever the list is assigned (rows already there are kept)."""
+    wanted = dict.fromkeys(str(s) for s in value or ())
+    kept = [row for row in completion.skill_rows if row.skill in wanted]
+    have = {row.skill for row in kept}
+    completion.skill_rows = kept + [CompletionSkill(skill=s) for s in wanted if s not in have]
 
 
 class SerialCounter(db.Model):

@@ -12,10 +12,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import policy
-from app.certificates import (  # noqa: F401  (routes, demo step, data-export section)
+from app.certificates import (  # noqa: F401  (routes, demo step, data-export section, indicators)
     bp,
     completion,
     demo,
+    indicators,
     issuing,
     panels,
     pdf,

@@ -16,7 +16,7 @@ from app.catalog import progress
 from app.catalog import services as catalog
 from app.catalog.models import Module
 from app.certificates import progress as completion_progress
-from app.classes import (  # noqa: F401  (some are imported for what they register: routes, panels, demo, import, data export)
+from app.classes import (  # noqa: F401  (some are imported for what they register: routes, panels, demo, import, data export, indicators)
     bp,
     calendar_routes,
     dashboard,
@@ -24,6 +24,7 @@ from app.classes import (  # noqa: F401  (some are imported for what they regist
     enrolment,
     enrolment_routes,
     importer,
+    indicators,
     personal,
     queries,
     services,

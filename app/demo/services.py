@@ -1,8 +1,10 @@
-"""Demo data: one commune with villages, venues, households, staff of every role and learners."""
+"""Demo data: one commune with villages, venues, households, staff of every role and learners; in bulk, for
+benchmarks, many learners with classes of this year and last, attendance marks and confirmed completions."""
 from __future__ import annotations
 
+import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -11,12 +13,17 @@ from flask import current_app
 from sqlalchemy import func, insert, select
 
 from app import vietnam
+from app.attendance.models import AttendanceMark
 from app.auth import services as auth_services
+from app.catalog.models import Module, ModuleVersion
+from app.certificates import milestones
+from app.certificates.models import Completion, CompletionSkill
+from app.classes.models import Class, ClassModule, ClassSession, ClassStaff, Enrolment
 from app.extensions import db, utcnow
 from app.people import services as people
-from app.people.models import Consent, Household, Person, PersonTag
+from app.people.models import Consent, Household, Person, PersonTag, RoleAssignment
 from app.places import services as places
-from app.places.models import Commune, Village
+from app.places.models import Commune, Venue, Village
 from app.policy import Role
 
 COMMUNE_CODE = "11791"  # Xã Tiên Minh, thành phố Hải Phòng — one of the plans this project began from
@@ -59,6 +66,7 @@ STAFF = (
     DemoAccount("Lê Quang Huy", "0900000005", Role.YOUTH_ORGANISER, 1996, "male"),
     DemoAccount("Vũ Thị Thu", "0900000006", Role.AMBASSADOR, 1990, "female", "Thôn Tây"),
     DemoAccount("Hoàng Văn Nam", "0900000007", Role.TEAM_MEMBER, 1988, "male", "Thôn Đông", village_scoped=True),
+    DemoAccount("Trịnh Văn Khải", "0900000008", Role.LEADER, 1974, "male"),
 )
 
 # Learners across the audiences; the first three sign in with the PIN in the README.
@@ -179,9 +187,10 @@ def generate_learners(commune: Commune, count: int, *, seed: int = 757,
     done = 0
     while done < count:
         size = min(chunk, count - done)
-        household_rows = [{"commune_id": commune.id, "village_id": villages[(done + i) % len(villages)].id,
+        # Three people a household, households dealt round the villages in turn.
+        household_rows = [{"commune_id": commune.id, "village_id": villages[(done // 3 + h) % len(villages)].id,
                            "address": f"Số {rng.randint(1, 400)}, xóm {rng.randint(1, 12)}", "created_at": now}
-                          for i in range(0, size, 3)]
+                          for h in range((size + 2) // 3)]
         household_ids = list(db.session.scalars(
             insert(Household).returning(Household.id, sort_by_parameter_order=True), household_rows))
         person_rows: list[dict[str, Any]] = []
@@ -206,3 +215,183 @@ def generate_learners(commune: Commune, count: int, *, seed: int = 757,
         if progress:
             progress(done)
     return done
+
+
+# --- classes, attendance and completions in bulk (benchmarks: 20,000 learners give ~200,000 marks) -------------
+
+@dataclass(frozen=True)
+class Track:
+    """What a generated class teaches an audience, and its title."""
+
+    audience: str
+    modules: tuple[str, ...]
+    title: str
+
+
+TRACKS = {
+    "elderly": Track("elderly", ("NCT-01", "NCT-02", "NCT-03", "NCT-04", "NCT-05", "NCT-06"),
+                     "Lớp điện thoại thông minh cho người cao tuổi"),
+    "trader": Track("trader", ("4T-01", "4T-02", "4T-03", "4T-04"), "Lớp 4T: bán hàng online, thanh toán số"),
+    "general": Track("general", ("CHUNG-01", "CHUNG-02"), "Lớp Bình dân học vụ số: an toàn trên mạng và AI"),
+}
+CLASS_SIZE = 25
+SESSIONS_PER_CLASS = 10  # weekly; ten marks per learner once a class is over
+LAST_YEAR_SHARE = 0.4  # of the generated learners, those taught last year (the rest this year)
+COMPLETING_SHARE = 0.7  # of the learners of a finished class who attended enough, those confirmed
+MARKS = (("present", 0.8), ("late", 0.05), ("absent", 0.12), ("excused", 0.03))
+# Hand-entered follow-ups after a bulk load (the reports demo raises its populations above the people added).
+AFTER_BULK: list[Callable[[Commune], None]] = []
+
+
+def _chunks(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def _insert(model: Any, rows: list[dict[str, Any]], *, ids: bool = False) -> list[int]:
+    """Insert rows in chunks; return their new ids in order when asked."""
+    found: list[int] = []
+    for part in _chunks(rows):
+        if ids:
+            found += db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), part)
+        else:
+            db.session.execute(insert(model), part)
+    return found
+
+
+def _village_venues(commune: Commune) -> dict[int, int]:
+    """A venue per village (the village's cultural house, added where the village has none)."""
+    venues: dict[int, int] = {}
+    for venue_id, village_id in db.session.execute(select(Venue.id, Venue.village_id).where(
+            Venue.commune_id == commune.id, Venue.village_id.is_not(None)).order_by(Venue.id)):
+        venues.setdefault(village_id, venue_id)
+    missing = [v for v in commune.villages if v.id not in venues]
+    rows = [{"commune_id": commune.id, "village_id": v.id, "name": f"Nhà văn hóa {v.name}", "address": "",
+             "capacity": 40, "tablets": 5, "wifi": True, "notes": "", "created_at": utcnow()} for v in missing]
+    for village, venue_id in zip(missing, _insert(Venue, rows, ids=True), strict=True):
+        venues[village.id] = venue_id
+    return venues
+
+
+def _start(rng: random.Random, year: int, today: dt.date) -> dt.date:
+    """A class start in the year, early enough that most of it lies in the past."""
+    first = dt.date(year, 1, 5)
+    last = min(dt.date(year, 10, 15), today - dt.timedelta(weeks=SESSIONS_PER_CLASS))
+    if last < first:  # early in the year: this year's classes have begun, not finished
+        last = max(dt.date(year, 1, 1), min(today, first))
+        first = dt.date(year, 1, 1)
+    return first + dt.timedelta(days=rng.randint(0, (last - first).days))
+
+
+@dataclass(frozen=True)
+class PlannedClass:
+    """A class to write in bulk: its audience's track, where, when it starts, who learns in it."""
+
+    audience: str  # a key of TRACKS
+    title: str
+    starts: dt.date
+    members: tuple[int, ...]
+    venue_id: int | None
+
+
+def generate_classes(commune: Commune, person_ids: list[int], *, today: dt.date, seed: int = 757) -> dict[str, int]:
+    """Put learners in classes (last year's and this year's, per village and audience) with weekly sessions,
+    attendance marks for sessions held, and confirmed completions with their skills for most who attended enough."""
+    rng = random.Random(seed)
+    # Read the whole commune and keep the chosen: an IN list of 20,000 ids is past what SQLite binds.
+    chosen = set(person_ids)
+    trader_ids = set(db.session.scalars(select(PersonTag.person_id).join(Person, Person.id == PersonTag.person_id)
+                                        .where(PersonTag.tag == "trader", Person.commune_id == commune.id)))
+    learners = [row for row in db.session.execute(select(Person.id, Person.village_id, Person.birth_year)
+                                                  .where(Person.commune_id == commune.id).order_by(Person.id))
+                if row.id in chosen]
+    groups: dict[tuple[int, int, str], list[int]] = {}
+    for pid, village_id, birth_year in learners:
+        year = today.year - 1 if rng.random() < LAST_YEAR_SHARE else today.year
+        audience = ("trader" if pid in trader_ids
+                    else "elderly" if birth_year and birth_year <= year - 60 else "general")
+        groups.setdefault((year, village_id or 0, audience), []).append(pid)
+    venues = _village_venues(commune)
+    villages = {v.id: v.name for v in commune.villages}
+    planned = []
+    for (year, village_id, audience), members in sorted(groups.items()):
+        for number, begin in enumerate(range(0, len(members), CLASS_SIZE), start=1):
+            title = f"{TRACKS[audience].title} – {villages.get(village_id, '')} – khóa {number}/{year}"
+            planned.append(PlannedClass(audience, title, _start(rng, year, today),
+                                        tuple(members[begin:begin + CLASS_SIZE]), venues.get(village_id)))
+    return write_classes(commune, planned, today=today, rng=rng)
+
+
+def write_classes(commune: Commune, planned: list[PlannedClass], *, today: dt.date, rng: random.Random,
+                  completing_share: float = COMPLETING_SHARE) -> dict[str, int]:
+    """Write planned classes in bulk: weekly sessions, enrolments, marks for sessions held, and confirmed
+    completions (with their skill rows, which a bulk insert does not fill by itself) in finished classes."""
+    now = utcnow()
+    modules = {m.code: m for m in db.session.scalars(select(Module).where(Module.active.is_(True)))}
+    versions = {v.id: v for v in db.session.scalars(select(ModuleVersion).where(
+        ModuleVersion.id.in_([m.current_version_id for m in modules.values() if m.current_version_id])))}
+    instructors = list(db.session.scalars(select(RoleAssignment.person_id).where(
+        RoleAssignment.commune_id == commune.id, RoleAssignment.role == Role.INSTRUCTOR.value)))
+    plans = []  # (class row, its learners, its session dates, its modules)
+    for plan in planned:
+        taught = [modules[c] for c in TRACKS[plan.audience].modules
+                  if c in modules and modules[c].current_version_id in versions]
+        dates = [plan.starts + dt.timedelta(weeks=w) for w in range(SESSIONS_PER_CLASS)]
+        row = {"commune_id": commune.id, "title": plan.title[:200], "audience": plan.audience,
+               "status": "finished" if dates[-1] < today else "running", "venue_id": plan.venue_id,
+               "capacity": max(CLASS_SIZE, len(plan.members)) + 5, "starts_on": plan.starts, "ends_on": dates[-1],
+               "description": "", "access_notes": "", "created_at": now, "updated_at": now}
+        plans.append((row, plan.members, dates, taught))
+    class_ids = _insert(Class, [p[0] for p in plans], ids=True)
+    staff, links, sessions, enrolments = [], [], [], []
+    for class_id, (row, members, dates, taught) in zip(class_ids, plans, strict=True):
+        if instructors:
+            staff.append({"class_id": class_id, "person_id": instructors[class_id % len(instructors)],
+                          "role": "instructor"})
+        links += [{"class_id": class_id, "module_id": m.id, "position": i} for i, m in enumerate(taught)]
+        sessions += [{"class_id": class_id, "date": day, "start_time": dt.time(8 + 6 * (class_id % 2)),
+                      "end_time": dt.time(10 + 6 * (class_id % 2)), "venue_id": row["venue_id"],
+                      "module_id": taught[i % len(taught)].id if taught else None, "topic": "",
+                      "status": "scheduled", "sequence": 0, "created_at": now, "updated_at": now}
+                     for i, day in enumerate(dates)]
+        enrolments += [{"class_id": class_id, "person_id": pid, "status": "enrolled", "source": "staff",
+                        "requested_at": now, "enrolled_at": now, "above_capacity": False, "created_at": now}
+                       for pid in members]
+    _insert(ClassStaff, staff)
+    _insert(ClassModule, links)
+    session_ids = _insert(ClassSession, sessions, ids=True)
+    enrolment_ids = _insert(Enrolment, enrolments, ids=True)
+    held: dict[int, list[int]] = {}  # class id -> ids of its sessions already held
+    for session_id, session in zip(session_ids, sessions, strict=True):
+        if session["date"] <= today:
+            held.setdefault(session["class_id"], []).append(session_id)
+    statuses, weights = zip(*MARKS, strict=True)
+    marks, attended = [], {}
+    for enrolment_id, enrolment in zip(enrolment_ids, enrolments, strict=True):
+        chosen = rng.choices(statuses, weights, k=len(held.get(enrolment["class_id"], ())))
+        attended[enrolment_id] = sum(s in ("present", "late") for s in chosen) / max(len(chosen), 1)
+        marks += [{"session_id": sid, "enrolment_id": enrolment_id, "status": status, "source": "tap",
+                   "effective_time": now, "marked_by_id": None, "updated_at": now}
+                  for sid, status in zip(held.get(enrolment["class_id"], ()), chosen, strict=True)]
+    _insert(AttendanceMark, marks)
+    completions = []
+    finished = {cid: p for cid, p in zip(class_ids, plans, strict=True) if p[0]["status"] == "finished"}
+    for enrolment_id, enrolment in zip(enrolment_ids, enrolments, strict=True):
+        plan = finished.get(enrolment["class_id"])
+        if plan is None or attended[enrolment_id] < 0.7 or rng.random() >= completing_share:
+            continue
+        done = dt.datetime.combine(plan[0]["ends_on"], dt.time(20), vietnam.VIETNAM).astimezone(UTC)
+        for module in plan[3]:
+            version = versions[module.current_version_id]
+            completions.append({"person_id": enrolment["person_id"], "commune_id": commune.id, "module_id": module.id,
+                                "module_version_id": version.id, "framework_version_id": version.framework_version_id,
+                                "class_id": enrolment["class_id"], "skills": list(version.skills),
+                                "attendance_share": round(attended[enrolment_id], 2), "status": "confirmed",
+                                "eligible_at": done, "confirmed_at": done})
+    completion_ids = _insert(Completion, completions, ids=True)
+    _insert(CompletionSkill, [{"completion_id": cid, "skill": str(skill)}
+                              for cid, row in zip(completion_ids, completions, strict=True)
+                              for skill in dict.fromkeys(row["skills"])])
+    milestones.refresh({row["person_id"] for row in completions})  # bulk inserts bypass the flush that keeps it
+    return {"classes": len(class_ids), "sessions": len(session_ids), "enrolments": len(enrolment_ids),
+            "marks": len(marks), "completions": len(completion_ids)}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import column as sa_column
 from sqlalchemy import func, insert, select
 from sqlalchemy import table as sa_table
 
 from app.catalog import services as catalog
+from app.certificates import milestones
 from app.extensions import db, utcnow
 from app.quizzes import keys, services
 from app.quizzes.models import Attempt, AttemptAnswer
@@ -38,8 +40,11 @@ def _old_attempt(learner, module, status: str, answered: int) -> int:
     return attempt_id
 
 
-def test_open_attempts_get_keys_and_duplicates_are_set_aside(empty_database: str, sample_courses) -> None:  # noqa: F811
+def test_open_attempts_get_keys_and_duplicates_are_set_aside(empty_database: str, sample_courses,  # noqa: F811
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app(empty_database)
+    # Today's code keeps skill milestones after every flush; the schema this test starts from has no such table.
+    monkeypatch.setattr(milestones, "_refresh", lambda _connection, _people: None)
     with app.app_context(), app.test_request_context():
         directory = str(ROOT / "migrations")
         upgrade(directory=directory, revision=BEFORE)
