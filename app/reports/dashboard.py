@@ -86,6 +86,15 @@ class VillageLine:
     target: float | None
 
     @property
+    def hidden(self) -> bool:
+        """1 to 4 people this year: written "<5", and no rate (with the population it would give the number)."""
+        return numbers.suppressed(self.figure.value)
+
+    @property
+    def hidden_before(self) -> bool:
+        return numbers.suppressed(self.figure.previous)
+
+    @property
     def gap(self) -> float | None:
         rate = self.figure.rate
         return None if rate is None or self.target is None else max(round(self.target - rate, 1), 0.0)
@@ -256,6 +265,7 @@ def build(commune: Commune, period: Period, village: Village | None, villages: l
                   for line in board.by_village]
         board.village_chart = charts.bar_chart(
             _("Người trưởng thành hoàn thành kỹ năng số cơ bản theo thôn"), items, unit=unit, previous=before,
+            suppressed={line.village.name for line in board.by_village if line.hidden or line.hidden_before},
             previous_label=_("Năm %(year)s", year=last.year), current_label=_("Năm %(year)s", year=period.year),
             no_data_label=_("Chưa có số liệu"))
         board.behind = sorted(board.by_village, key=_behind_key)[:BEHIND_SHOWN] if village is None else []

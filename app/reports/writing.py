@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
@@ -154,15 +155,15 @@ def live_figures(report: Report) -> list[dict[str, Any]]:
     unit = report.unit
     if unit is not None and unit.village_id is None:
         # A body (the youth union, a school): only what it reports itself.
-        return [_row(i.code, str(i.name), i.unit.value, (report.entered or {}).get(i.code), None, None, None, None)
-                for i in ordered() if i.manual]
+        return [_row(i.code, _vietnamese(i.name), i.unit.value, (report.entered or {}).get(i.code), None, None,
+                     None, None) for i in ordered() if i.manual]
     place: figures_of.Place = unit.village_id if unit is not None and unit.village_id else figures_of.ALL
     table = figures_of.figures(report.commune_id, period)[place]
     rows = []
     for figure in table:
         value = (report.entered or {}).get(figure.indicator.code, figure.value) if figure.indicator.manual \
             else figure.value
-        rows.append(_row(figure.indicator.code, str(figure.indicator.name), figure.indicator.unit.value, value,
+        rows.append(_row(figure.indicator.code, _vietnamese(figure.indicator.name), figure.indicator.unit.value, value,
                          figure.previous, figure.population, figure.target,
                          figures_of.rate_of(value, figure.population),
                          figures_of.rate_of(figure.previous, figure.previous_population)))
@@ -170,6 +171,12 @@ def live_figures(report: Report) -> list[dict[str, Any]]:
         for row in rows:
             row["details"] = REGISTRY[row["code"]].details([report.commune_id], period).get(report.commune_id) or []
     return rows
+
+
+def _vietnamese(text: LazyString) -> str:
+    """An indicator's name as the report prints it: in Vietnamese, whatever the language of the screen."""
+    with force_locale("vi"):
+        return str(text)
 
 
 def _row(code: str, name: str, unit: str, value: int | None, previous: int | None, population: int | None,

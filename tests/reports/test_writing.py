@@ -5,12 +5,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.certificates.models import Completion
 from app.errors import DomainError
 from app.extensions import db, utcnow
-from app.indicators import Period
+from app.indicators import REGISTRY, Period
 from app.people.models import Person
 from app.policy import Role
 from app.reports import writing
@@ -236,3 +237,14 @@ def test_a_village_where_nothing_was_counted_still_reports(setup: dict[str, Any]
         (40, 60, 0.0)
     standing = next(s for s in writing.standings(world.commune.id, Y2026, TODAY) if s.unit.id == unit.id)
     assert writing.summed([standing])["articles"] == 5
+
+
+def test_a_report_sent_from_an_english_screen_keeps_the_figures_names_in_vietnamese(setup: dict[str, Any]) -> None:
+    world, officer = setup["world"], setup["officer"]
+    report = writing.open_report(world.commune, None, Y2026, actor=officer, today=TODAY)
+    with force_locale("en"):
+        assert str(REGISTRY["classes_held"].name) == "Digital-skills classes held"  # the screen is in English
+        writing.submit(report, actor=officer)
+    names = {row["code"]: row["name"] for row in report.figures or ()}
+    assert names["classes_held"] == "Số lớp phổ cập kỹ năng số đã tổ chức"
+    assert names["basic_skills"] == "Người trưởng thành hoàn thành kỹ năng số cơ bản"
