@@ -70,7 +70,8 @@ def register_extensions(app: Flask) -> None:
 
 FEATURES = (
     "home", "auth", "places", "people", "imports", "catalog",
-    "mockvneid", "quizzes", "classes", "attendance", "kiosk", "certificates", "reports",
+    "mockvneid", "quizzes", "classes", "attendance", "kiosk", "certificates", "digital", "families", "mentoring",
+    "teams", "markets", "reports",
 )
 
 

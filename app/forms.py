@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -19,6 +19,7 @@ DEFAULT_MAX_TEXTAREA_LENGTH = 5000
 TOO_LONG = _l("Tối đa %(max)d ký tự (bạn đã nhập %(length)d).")
 TOO_SHORT = _l("Cần ít nhất %(min)d ký tự (bạn đã nhập %(length)d).")
 OUT_OF_RANGE = _l("Cần từ %(min)d đến %(max)d ký tự (bạn đã nhập %(length)d).")
+NEED_DATE = _l("Vui lòng nhập ngày (ngày/tháng/năm).")
 
 
 def _clean_line(value: Any) -> Any:
@@ -91,6 +92,16 @@ class OptionalIntegerField(IntegerField):
             self.data = None
             return
         super().process_formdata(valuelist)
+
+
+class DayField(DateField):
+    """A date field whose "not a date" message is Vietnamese (WTForms' own is English)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(NEED_DATE)) from error
 
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

@@ -96,10 +96,11 @@ class Unit(StrEnum):
     HOUSEHOLDS = "households"
     CLASSES = "classes"
     ITEMS = "items"
+    STALLS = "stalls"
 
 
 UNIT_LABELS = {Unit.PEOPLE: _l("người"), Unit.HOUSEHOLDS: _l("hộ"), Unit.CLASSES: _l("lớp"),
-               Unit.ITEMS: _l("bài, chuyên mục")}
+               Unit.ITEMS: _l("bài, chuyên mục"), Unit.STALLS: _l("quầy")}
 
 
 class Dimension(StrEnum):
@@ -151,6 +152,20 @@ class Indicator:
 
 
 REGISTRY: dict[str, type[Indicator]] = {}
+
+
+def unit_label(what: type[Indicator] | Unit | str) -> str:
+    """Say what an indicator (or a unit code, as a sent report keeps it) counts, in words ("người", "lớp")."""
+    unit = what.unit if isinstance(what, type) else what
+    try:
+        return str(UNIT_LABELS[Unit(unit)])
+    except ValueError:
+        return str(unit)
+
+
+def target_unit(indicator: type[Indicator]) -> str:
+    """Return the unit its target is set in: a share of its population ("%"), else what it counts."""
+    return "%" if indicator.population is not None else unit_label(indicator)
 
 
 def register(indicator: type[Indicator]) -> type[Indicator]:

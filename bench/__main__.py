@@ -6,7 +6,7 @@ import sys
 
 BENCHMARKS = ("bench.bench_pages", "bench.bench_lesson_page", "bench.bench_quiz_answers",
               "bench.bench_attendance_sync", "bench.bench_certificate_pdf", "bench.bench_certificates_issue",
-              "bench.bench_reports")
+              "bench.bench_reports", "bench.bench_community")
 
 
 def main() -> None:

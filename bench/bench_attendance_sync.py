@@ -133,7 +133,7 @@ def main() -> None:
                 started = time.perf_counter()
                 reply = local.sessions[batch["device"]].post(
                     f"{base}/attendance/sessions/{batch['session_id']}/marks.json",
-                    json={"device": batch["device"], "marks": batch["marks"]},
+                    json={"device": batch["device"], "items": batch["marks"]},
                     headers={"X-CSRFToken": token}, timeout=60)
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:

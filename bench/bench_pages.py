@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 import requests
 import sqlalchemy
 
-from bench.common import SERVER_PIDS, bench_database, gunicorn, machine, sign_in, tree_memory, wrk
+from bench.common import SERVER_PIDS, TOKEN, bench_database, gunicorn, machine, sign_in, tree_memory, wrk
 
 LEARNER = ("0910000001", "246810")
 INSTRUCTOR = ("0900000003", "hocvuso2026")
@@ -28,7 +27,6 @@ OFFICER = ("0900000002", "hocvuso2026")
 MODULE = "NCT-01"
 LESSON = "/catalog/modules/NCT-01/lessons/bo-phan-bat-tat-mo-khoa"
 ENCODING = {"Accept-Encoding": "br, gzip"}
-TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"|value="([^"]+)" name="csrf_token"')
 CONNECTIONS = (20, 50)
 RATIO_TARGET, P95_TARGET_MS, MEMORY_TARGET_MB = 0.5, 100.0, 150.0
 

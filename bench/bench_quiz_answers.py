@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -54,6 +54,7 @@ class Learner:
     attempt_id: int
     csrf: str
     questions: list[tuple[str, str]]
+    device: str = field(default_factory=lambda: str(uuid.uuid4()))  # one tablet per learner
 
 
 def sign_in_and_start(base: str, phone: str) -> Learner:
@@ -98,14 +99,14 @@ def answer_all(base: str, who: Learner, keys: dict[str, Any], duplicate_every: i
     """Save each answer the moment it is chosen, re-sending some as a flaky network would."""
     url = f"{base}/quiz/attempts/{who.attempt_id}/answers.json"
     for index, (question_id, kind) in enumerate(who.questions):
-        body = {"answers": [{"client_id": str(uuid.uuid4()), "question_id": int(question_id),
-                             "response": response(kind, keys.get(question_id, {})),
-                             "client_time": time.strftime("%Y-%m-%dT%H:%M:%SZ")}]}
+        body = {"device": who.device, "items": [{"client_id": str(uuid.uuid4()), "question_id": int(question_id),
+                                                 "response": response(kind, keys.get(question_id, {})),
+                                                 "device_time": time.strftime("%Y-%m-%dT%H:%M:%SZ")}]}
         for _ in range(2 if duplicate_every and index % duplicate_every == 0 else 1):
             started = time.perf_counter()
             reply = who.session.post(url, json=body, headers={"X-CSRFToken": who.csrf})
             elapsed = (time.perf_counter() - started) * 1000
-            if reply.status_code != 200 or reply.json()["saved"] != [body["answers"][0]["client_id"]]:
+            if reply.status_code != 200 or reply.json()["stored"] != [body["items"][0]["client_id"]]:
                 raise RuntimeError(f"save failed: {reply.status_code} {reply.text[:200]}")
             with lock:
                 latencies.append(elapsed)

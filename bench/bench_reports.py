@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import tempfile
 import time
@@ -23,19 +22,11 @@ from typing import Any
 import requests
 import sqlalchemy
 
-from bench.common import bench_database, gunicorn, machine, sign_in
+from bench.common import TOKEN, app_for, bench_database, gunicorn, machine, sign_in
 
 OFFICER = ("0900000002", "hocvuso2026")
 LEARNERS = 20_000
 TARGET_S = 1.0
-TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"|value="([^"]+)" name="csrf_token"')
-
-
-def _app(env: dict[str, str]) -> Any:
-    os.environ.update(env)
-    from app import create_app
-
-    return create_app()
 
 
 def commune_report(env: dict[str, str]) -> tuple[int, int, int]:
@@ -50,7 +41,7 @@ def commune_report(env: dict[str, str]) -> tuple[int, int, int]:
     from app.reports import writing
     from app.vietnam import local_today
 
-    app = _app(env)
+    app = app_for(env)
     with app.test_request_context():
         commune = db.session.scalar(select(Commune).order_by(Commune.id).limit(1))
         officer = db.session.scalar(select(Person).where(Person.phone == OFFICER[0]))
@@ -69,7 +60,7 @@ def count_queries(env: dict[str, str], paths: dict[str, str]) -> dict[str, int]:
     """SQL statements one request for each page runs, on an in-process app signed in as the officer."""
     from app.extensions import db
 
-    app = _app(env)
+    app = app_for(env)
     statements = [0]
 
     def counter(*_args: Any) -> None:
@@ -114,7 +105,7 @@ def services(env: dict[str, str], commune_id: int, year: int, report_id: int, ti
     from app.reports.models import Report
     from app.vietnam import local_today
 
-    app = _app(env)
+    app = app_for(env)
     with app.test_request_context():
         report = db.session.get(Report, report_id)
         assert report is not None

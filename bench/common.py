@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -96,6 +97,18 @@ def bench_database(name: str, *, learners: int = 0) -> Iterator[dict[str, str]]:
     finally:
         shutil.rmtree(instance, ignore_errors=True)
         psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# A form's CSRF token, whichever order its attributes come in.
+TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"|value="([^"]+)" name="csrf_token"')
+
+
+def app_for(env: dict[str, str]) -> Any:
+    """Create the app in this process on a benchmark database (for counting statements, bulk inserts)."""
+    os.environ.update(env)
+    from app import create_app
+
+    return create_app()
 
 
 # The gunicorn master of each server a benchmark started, by base URL (for `tree_memory`).

@@ -201,6 +201,45 @@ EXPECTED: dict[str, frozenset[str]] = {
     "reports.submit": FIGURES,
     "reports.new_version": FIGURES,
     "reports.download": FIGURES | {YOUTH},
+    # A person's digital skills: the commune's helpers who meet residents (a village team only its village) and the
+    # person themself.
+    "digital.person": _(LEARNER, INSTRUCTOR, AMBASSADOR, TEAM, OFFICER, ADMIN),
+    "digital.record": _(LEARNER, INSTRUCTOR, AMBASSADOR, TEAM, OFFICER, ADMIN),
+    # Digital families: the commune's figure for those who follow it; the list of households for those who visit.
+    "families.coverage": _(OFFICER, LEADER, YOUTH, TEAM, ADMIN),
+    "families.uncovered": _(OFFICER, TEAM, ADMIN),
+    "families.uncovered_export": _(OFFICER, TEAM, ADMIN),
+    "families.settings_page": OFFICE,
+    "families.set_alley": _(OFFICER, TEAM, ADMIN),
+    # Digital ambassadors: their own page and contacts; the officer links mentees, sees the overview, keeps the desk.
+    "mentoring.mine": _(AMBASSADOR, ADMIN),
+    "mentoring.log_contact": _(AMBASSADOR, ADMIN),
+    "mentoring.sync_contacts": _(AMBASSADOR, ADMIN),
+    "mentoring.link": _(AMBASSADOR, ADMIN),
+    "mentoring.end_link": _(AMBASSADOR, OFFICER, ADMIN),  # the world's ambassador is the mentor
+    "mentoring.overview": OFFICE,
+    "mentoring.settings": OFFICE,
+    "mentoring.helpdesk": OFFICE,
+    # Community technology teams: the world's team is the team member's village's.
+    "teams.index": _(OFFICER, TEAM, ADMIN),
+    "teams.create": OFFICE,
+    "teams.show": _(OFFICER, TEAM, ADMIN),
+    "teams.add_member": OFFICE,
+    "teams.remove_member": OFFICE,
+    "teams.set_leader": OFFICE,
+    "teams.plan_page": _(OFFICER, TEAM, ADMIN),
+    "teams.record_visit": _(OFFICER, TEAM, ADMIN),
+    "teams.sync_visits": _(OFFICER, TEAM, ADMIN),
+    # Markets (the 4T model): the world's market is in the team member's village.
+    "markets.index": _(OFFICER, LEADER, YOUTH, TEAM, ADMIN),
+    "markets.new_market": OFFICE,
+    "markets.edit_market": OFFICE,
+    "markets.show": _(OFFICER, YOUTH, TEAM, ADMIN),
+    "markets.toggle": _(OFFICER, YOUTH, TEAM, ADMIN),
+    "markets.new_stall": _(OFFICER, YOUTH, TEAM, ADMIN),
+    "markets.edit_stall": _(OFFICER, YOUTH, TEAM, ADMIN),
+    "markets.stall": _(OFFICER, YOUTH, TEAM, ADMIN),
+    "markets.delete_stall": OFFICE,
 }
 
 
@@ -360,6 +399,55 @@ def _instructor(world: World) -> None:
 @provides("qr_token")
 def _qr_token(world: World) -> None:
     world.params["qr_token"] = "NOTAREALQRTOKEN0"
+
+
+@provides("mentorship_id")
+def _mentorship(world: World) -> None:
+    from app.mentoring import services as mentoring
+    from app.people.models import Person
+
+    learner = db.session.get(Person, getattr(world.users[LEARNER], "id", world.users[LEARNER]))
+    people.record_consent(learner, purpose="digital_support", method="paper", policy_version="test",
+                          recorded_by=None)
+    ambassador = db.session.get(Person, getattr(world.users[AMBASSADOR], "id", world.users[AMBASSADOR]))
+    world.params["mentorship_id"] = mentoring.link(ambassador, learner, commune_id=world.params["commune_id"],
+                                                   actor=None).id
+
+
+def _team_village(world: World) -> Any:
+    from app.people.models import Person
+    from app.places.models import Village
+
+    team_member = db.session.get(Person, getattr(world.users[TEAM], "id", world.users[TEAM]))
+    return db.session.get(Village, team_member.role_assignments[0].village_id)
+
+
+@provides("team_id")
+def _team(world: World) -> None:
+    from app.places.models import Commune
+    from app.teams import services as teams
+
+    commune = db.session.get(Commune, world.params["commune_id"])
+    world.params["team_id"] = teams.create_team(commune, _team_village(world), "", actor=None).id
+
+
+@provides("market_id")
+def _market(world: World) -> None:
+    from app.markets import services as markets
+    from app.places.models import Commune
+
+    commune = db.session.get(Commune, world.params["commune_id"])
+    fields = markets.MarketFields(name="Chợ Tiên Minh", kind="market", village_id=_team_village(world).id)
+    world.params["market_id"] = markets.save_market(commune, fields, actor=None).id
+
+
+@provides("stall_id")
+def _stall(world: World) -> None:
+    from app.markets import services as markets
+    from app.markets.models import Market
+
+    market = db.session.get(Market, world.param("market_id"))
+    world.params["stall_id"] = markets.save_stall(market, markets.StallFields(label="A-01"), actor=None).id
 
 
 def build_world() -> World:

@@ -27,7 +27,8 @@ ROLES = (access.ANON, access.LEARNER, access.INSTRUCTOR, access.OFFICER, access.
          access.YOUTH, access.TEAM)
 PARAM = re.compile(r"<(?:([^:>]+):)?([^>]+)>")
 # Routes that read a JSON body, and the shape of a well-formed one (so random bodies get past the first check).
-JSON_ROUTES = {"attendance.sync": "marks", "quizzes.save_answers": "answers"}
+# Routes that take an outbox batch ({"device": ..., "items": [...]}; see app/outbox.py).
+JSON_ROUTES = ("attendance.sync", "quizzes.save_answers", "teams.sync_visits", "mentoring.sync_contacts")
 QUERY_KEYS = ("next", "q", "village", "target", "module", "module_id", "n", "week", "date", "audience", "group",
               "partial", "serial", "client_id", "token", "status", "code", "state", "error", "page", "kind")
 
@@ -38,9 +39,11 @@ HOSTILE = ("", " ", "\x00", "a\x00b", "-1", "0", *HUGE, "1e309", "NaN", "-0", "a
            "../../etc/passwd", "a" * 5000, "true", "null", "[]", "{}", "\r\nSet-Cookie: x=1", "%", "%00", "%ff")
 # Already percent-encoded: NUL, bytes that are not UTF-8, an overlong slash.
 RAW = ("%00", "a%00b", "%FF%FE", "%C3%28", "%C0%AF", "%E2%82")
-RAW_BODIES = (b"not json", b"[" * 50000, b'{"marks": [', b"\xff\xfe\x00", b"[]", b'"marks"', b"null", b"1e400",
-              b'{"marks": [{"client_id": "abcdefgh1", "enrolment_id": 1e400, "status": "present"}]}',
-              b'{"marks": {"a": 1}}', b'{"answers": "all"}', b'{"answers": [1, 2]}', b'{"device": "\\u0000"}')
+RAW_BODIES = (b"not json", b"[" * 50000, b'{"items": [', b"\xff\xfe\x00", b"[]", b'"items"', b"null", b"1e400",
+              b'{"items": [{"client_id": "abcdefgh1", "enrolment_id": 1e400, "status": "present"}]}',
+              b'{"items": {"a": 1}}', b'{"items": "all"}', b'{"items": [1, 2]}', b'{"device": "\\u0000"}',
+              b'{"items": [{"client_id": "abcdefgh1", "household_id": 1e400, "helps": {"x": 1}}]}',
+              b'{"items": [{"client_id": "abcdefgh1", "mentee_id": [], "contacted_on": "9999-99-99"}]}')
 
 
 @dataclass
@@ -200,7 +203,7 @@ def test_nul_in_a_form_or_json_body_is_refused(app: Flask, world) -> None:
     url = f"/attendance/sessions/{world.params['session_id']}/paper"
     assert send(app, world, access.OFFICER, "POST", url, form={"note": "a\x00"}) == 400
     sync = f"/attendance/sessions/{world.params['session_id']}/marks.json"
-    reply = _client(app, world, access.OFFICER).post(sync, data=b'{"device": "\\u0000", "marks": []}',
+    reply = _client(app, world, access.OFFICER).post(sync, data=b'{"device": "\\u0000", "items": []}',
                                                       content_type="application/json")
     assert reply.status_code == 400 and "ký tự không hợp lệ" in reply.get_json()["message"]
 
@@ -268,15 +271,21 @@ json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats
                            max_leaves=12)
 
 
-def _json_item(world: access.World, key: str) -> st.SearchStrategy[Any]:
+def _json_item(world: access.World) -> st.SearchStrategy[Any]:
     ids = st.one_of(st.integers(), st.sampled_from([int(v) for v in (2**31, 2**63, 10**30)]), json_values,
                     st.integers(min_value=1, max_value=50))
     fields = {"client_id": st.one_of(st.uuids().map(str), texts, json_values),
               "status": st.one_of(texts, json_values), "source": texts,
               "device_time": st.one_of(st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()), texts,
                                        json_values),
-              "enrolment_id" if key == "marks" else "question_id": ids,
-              "response": json_values, "client_time": texts}
+              "enrolment_id": ids, "question_id": ids, "household_id": ids, "mentee_id": ids,
+              "waited": st.one_of(st.booleans(), json_values), "response": json_values, "client_time": texts,
+              "visited_on": st.one_of(st.dates().map(str), texts, json_values),
+              "contacted_on": st.one_of(st.dates().map(str), texts, json_values),
+              "follow_up_on": st.one_of(st.dates().map(str), texts, json_values),
+              "visitors": st.one_of(st.lists(ids, max_size=3), json_values),
+              "helps": st.one_of(st.dictionaries(texts, json_values, max_size=3), json_values),
+              "still_needed": json_values, "can_now": json_values, "skill": texts, "note": texts}
     return st.fixed_dictionaries({}, optional=fields)
 
 
@@ -296,9 +305,8 @@ def requests(draw: st.DrawFn, routes: list[Route], world: access.World) -> tuple
     form = body = None
     if route.method == "POST":
         if route.endpoint in JSON_ROUTES and draw(st.booleans()):
-            key = JSON_ROUTES[route.endpoint]
             payload = draw(st.one_of(json_values, st.fixed_dictionaries(
-                {key: st.lists(_json_item(world, key), max_size=5)}, optional={"device": texts})))
+                {"items": st.lists(_json_item(world), max_size=5)}, optional={"device": texts})))
             body = json.dumps(payload).encode()
         else:
             names = st.sampled_from(route.fields) if route.fields else texts

@@ -1,7 +1,6 @@
 """Roll call for a session: the tablet page, its sync endpoint, the history, the paper sheet and its entry."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -9,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from app import inputs, policy
+from app import inputs, outbox, policy
 from app.attendance import (  # noqa: F401  (imported for what they register: routes, panels, demo, data export)
     bp,
     checkin,
@@ -30,8 +29,6 @@ from app.errors import DomainError, error_response
 from app.extensions import db, utcnow
 from app.transactions import read_only
 from app.vietnam import VIETNAM
-
-SYNC_RETRIES = 3
 
 
 def _loaded(session_id: int) -> tuple[ClassSession, int]:
@@ -97,56 +94,40 @@ def mark(session_id: int) -> Any:
     return redirect(url_for("attendance.roll_call", session_id=session.id, _anchor=anchor))
 
 
-DEVICE_YEARS = (1970, 2200)  # a device time outside these years is unreadable, not merely wrong
+def _write(item: outbox.Item, number: int) -> marks.Write:
+    """Read one mark of a batch, or raise DomainError naming it (the JS always sends these fields with these types).
 
-
-def _item(item: Any, number: int) -> marks.Write:
-    """Read one mark of a batch, or raise DomainError naming it (the JS always sends these fields with these types)."""
-    fields = item if isinstance(item, dict) else {}
-    client_id, enrolment_id, status = fields.get("client_id"), fields.get("enrolment_id"), fields.get("status")
-    source, device_time = fields.get("source", "tap"), fields.get("device_time")
-    if not (isinstance(item, dict) and isinstance(client_id, str) and marks.CLIENT_ID.match(client_id)
-            and type(enrolment_id) is int and 1 <= enrolment_id <= inputs.MAX_ID
-            and isinstance(status, str) and isinstance(source, str)
-            and (device_time is None or isinstance(device_time, str))):
+    A mark that waited in the device's outbox (`waited`: the network was down, or the first send failed) is
+    recorded with the source "sync", so the history says it was sent when the network came back.
+    """
+    enrolment_id, status = item.fields.get("enrolment_id"), item.fields.get("status")
+    source = item.fields.get("source", "tap")
+    if not (type(enrolment_id) is int and 1 <= enrolment_id <= inputs.MAX_ID
+            and isinstance(status, str) and isinstance(source, str)):
         raise DomainError(_("Điểm danh thứ %(n)s trong gói gửi lên không hợp lệ; không điểm danh nào được lưu.",
-                         n=number))
+                            n=number))
+    if item.fields.get("waited") is True:
+        source = "sync"
     # An unknown status is refused by the service, by client id, so the device can say so and drop it.
-    return marks.Write(enrolment_id, status, client_id, _device_time(device_time),
+    return marks.Write(enrolment_id, status, item.client_id, item.device_time,
                        source if source in marks.DEVICE_SOURCES else "tap")
-
-
-def _batch(payload: Any) -> tuple[list[marks.Write], str]:
-    """Read a device's batch and its device id, or raise DomainError: a batch is saved whole or not at all."""
-    items = payload.get("marks") if isinstance(payload, dict) else None
-    device = payload.get("device", "") if isinstance(payload, dict) else ""
-    if not isinstance(items, list) or not isinstance(device, str):
-        raise DomainError(_("Gói điểm danh gửi lên không đọc được; không điểm danh nào được lưu."))
-    if len(items) > marks.MAX_BATCH:
-        raise DomainError(_("Mỗi lần gửi được tối đa %(n)s điểm danh.", n=marks.MAX_BATCH))
-    return [_item(item, number) for number, item in enumerate(items, start=1)], device[:40]
-
-
-def _device_time(value: str | None) -> dt.datetime | None:
-    """Read the device's clock; an unreadable or absurd time counts as none (the server's time is used)."""
-    try:
-        parsed = dt.datetime.fromisoformat((value or "").replace("Z", "+00:00"))
-        parsed = parsed.astimezone(dt.UTC) if parsed.tzinfo else None
-    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved into UTC
-        return None
-    return parsed if parsed and DEVICE_YEARS[0] <= parsed.year < DEVICE_YEARS[1] else None
 
 
 @bp.post("/attendance/sessions/<int:session_id>/marks.json")
 @policy.requires("classes.teach")
 def sync(session_id: int) -> Any:
-    """Store a batch of marks from a device's queue; answer which client ids are safely stored, and the marks now."""
+    """Store a batch of marks from the device's outbox; answer which client ids are safely stored, and the marks now.
+
+    The batch is the outbox's (`{"device", "items"}`, read by `app.outbox.read_batch`); the marks are written by
+    `marks.record`, which orders them by device time and locks the rows a batch touches.
+    """
     session = _session(session_id)
     try:
-        writes, device = _batch(request.get_json(silent=True))
+        items, device = outbox.read_batch(request.get_json(silent=True), max_items=marks.MAX_BATCH)
+        writes = [_write(item, number) for number, item in enumerate(items, start=1)]
     except DomainError as error:
         return error_response(400, error.message)
-    for attempt in range(SYNC_RETRIES):
+    for attempt in range(outbox.RETRIES):
         try:
             outcome = marks.record(session, writes, actor=current_user, now=utcnow(), device=device)
             now_marked = {str(eid): m.status for eid, m in marks.current(session).items()}
@@ -156,7 +137,7 @@ def sync(session_id: int) -> Any:
             # Two copies of one batch racing on a client id, or a deadlock/serialisation failure: the retry
             # sees what the other transaction stored and treats it as a replay.
             db.session.rollback()
-            if attempt == SYNC_RETRIES - 1 or (isinstance(error, DBAPIError) and not _retryable(error)):
+            if attempt == outbox.RETRIES - 1 or not outbox.retryable(error):
                 raise
     answer = {"stored": outcome.stored, "failed": outcome.failed, "server_time": utcnow().isoformat(),
               "marks": now_marked}
@@ -164,13 +145,6 @@ def sync(session_id: int) -> Any:
         # Nothing was saved: say so with a 4xx and the reason, so no client takes it for a success or retries it.
         return jsonify(error=422, message=outcome.failed[0]["message"], **answer), 422
     return jsonify(**answer)
-
-
-def _retryable(error: DBAPIError) -> bool:
-    if isinstance(error, IntegrityError):
-        return True
-    code = getattr(getattr(error, "orig", None), "sqlstate", None)
-    return code in ("40001", "40P01") or "database is locked" in str(error)
 
 
 @bp.get("/attendance/sessions/<int:session_id>/history")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -155,6 +156,16 @@ def _check_can_sign_in(person: Person) -> None:
         raise DomainError(_l("Tài khoản của bạn đang bị khóa. Vui lòng liên hệ cán bộ văn hóa xã."))
 
 
+# What other features do after each VNeID sign-in or link, given the person and the verified identity (the digital
+# skills record notes the VNeID level). Features append here when imported; a hook must never make a sign-in fail.
+SIGN_IN_HOOKS: list[Callable[[Person, VerifiedIdentity], Any]] = []
+
+
+def _signed_in(person: Person, identity: VerifiedIdentity) -> None:
+    for hook in SIGN_IN_HOOKS:
+        hook(person, identity)
+
+
 def sign_in(identity: VerifiedIdentity, *, policy_version: str) -> Person | None:
     """Return the person linked to this citizen (linking a noted number on first login), or None if unknown."""
     found = _by_hmac(identity.citizen_id_hmac)
@@ -171,6 +182,7 @@ def sign_in(identity: VerifiedIdentity, *, policy_version: str) -> Person | None
         people.audit(person, person, "vneid.link", f"level={identity.assurance_level}")
     ensure_account(person)
     record_login(person)
+    _signed_in(person, identity)
     db.session.flush()
     return person
 
@@ -198,6 +210,7 @@ def link(person: Person, identity: VerifiedIdentity, *, policy_version: str) -> 
                           recorded_by=person, note="Đăng nhập VNeID")
     ensure_account(person)
     record_login(person)
+    _signed_in(person, identity)
     db.session.flush()
     people.audit(person, person, "vneid.link", f"level={identity.assurance_level}")
     return record

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -18,10 +17,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.classes.enrolment import WALK_IN_CONSENT
 from app.classes.services import MAX_CAPACITY
 from app.classes.sessions import MAX_WEEKS, WEEKDAYS
-from app.forms import CleanForm, MultiCheckboxField, OptionalIntegerField, choices
+from app.forms import NEED_DATE, CleanForm, DayField, MultiCheckboxField, OptionalIntegerField, choices
 from app.people.audiences import LABELS
 
-NEED_DATE = _l("Vui lòng nhập ngày (ngày/tháng/năm).")
 NEED_TIME = _l("Vui lòng nhập giờ (ví dụ 08:00).")
 
 
@@ -35,8 +33,8 @@ class ClassForm(CleanForm):
                             validators=[InputRequired(_l("Vui lòng nhập sức chứa.")),
                                         NumberRange(1, MAX_CAPACITY, _l("Sức chứa phải từ 1 đến %(max)s.",
                                                                         max=MAX_CAPACITY))])
-    starts_on = DateField(_l("Ngày khai giảng"), validators=[InputRequired(NEED_DATE)])
-    ends_on = DateField(_l("Ngày kết thúc"), validators=[InputRequired(NEED_DATE)])
+    starts_on = DayField(_l("Ngày khai giảng"), validators=[InputRequired(NEED_DATE)])
+    ends_on = DayField(_l("Ngày kết thúc"), validators=[InputRequired(NEED_DATE)])
     modules = MultiCheckboxField(_l("Học phần"), coerce=int)
     instructors = MultiCheckboxField(_l("Người hướng dẫn"), coerce=int)
     assistants = MultiCheckboxField(_l("Trợ giảng"), coerce=int)
@@ -52,7 +50,7 @@ class ClassForm(CleanForm):
 class SessionForm(CleanForm):
     """One session; moving it asks why, so learners see the reason."""
 
-    date = DateField(_l("Ngày học"), validators=[InputRequired(NEED_DATE)])
+    date = DayField(_l("Ngày học"), validators=[InputRequired(NEED_DATE)])
     start_time = TimeField(_l("Giờ bắt đầu"), validators=[InputRequired(NEED_TIME)])
     end_time = TimeField(_l("Giờ kết thúc"), validators=[InputRequired(NEED_TIME)])
     venue_id = SelectField(_l("Địa điểm"), coerce=int, validators=[DataRequired(_l("Vui lòng chọn địa điểm."))])
@@ -65,7 +63,7 @@ class SessionForm(CleanForm):
 class SeriesForm(CleanForm):
     """A weekly series: "one digital skill a week"."""
 
-    first_date = DateField(_l("Bắt đầu từ ngày"), validators=[InputRequired(NEED_DATE)])
+    first_date = DayField(_l("Bắt đầu từ ngày"), validators=[InputRequired(NEED_DATE)])
     weekday = SelectField(_l("Học vào"), coerce=int, choices=choices(WEEKDAYS.items()))
     start_time = TimeField(_l("Giờ bắt đầu"), validators=[InputRequired(NEED_TIME)])
     end_time = TimeField(_l("Giờ kết thúc"), validators=[InputRequired(NEED_TIME)])

@@ -34,6 +34,13 @@ PURPOSES: dict[str, Purpose] = {
             sensitive=True,
         ),
         Purpose(
+            "digital_support",
+            _l("Hỗ trợ kỹ năng số tại cộng đồng"),
+            _l("Ghi nhận điện thoại thông minh, tài khoản VNeID, tài khoản thanh toán, việc dùng dịch vụ công trực "
+               "tuyến và công cụ AI; các lần Tổ công nghệ số đến nhà, Đại sứ số hoặc cán bộ xã hướng dẫn; để hỗ "
+               "trợ đúng việc còn thiếu và tổng hợp số liệu của xã."),
+        ),
+        Purpose(
             "vneid",
             _l("Liên kết tài khoản VNeID"),
             _l("Dùng tài khoản định danh điện tử VNeID để đăng nhập và xác nhận kết quả học tập. "

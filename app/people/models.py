@@ -27,6 +27,8 @@ class Household(db.Model):
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), index=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("villages.id", ondelete="RESTRICT"), index=True)
     address: Mapped[str] = mapped_column(String(255))
+    # The alley, lane or cluster within the village (ngõ, xóm, cụm) that a door-to-door team walks by.
+    alley: Mapped[str] = mapped_column(String(80), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     village: Mapped[Village] = relationship()

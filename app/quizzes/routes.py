@@ -9,17 +9,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import inputs, policy
+from app import inputs, outbox, policy
 from app.catalog import services as catalog
 from app.catalog.models import FrameworkVersion, ModuleVersion
-from app.errors import DomainError, error_response, show_on_form
+from app.errors import DomainError, show_on_form
 from app.extensions import db, utcnow
 from app.forms import choices
 from app.people.models import Person
 from app.places.models import Commune
 from app.quizzes import bp, class_routes, display, keys, personal, services  # noqa: F401  (routes; data-export)
 from app.quizzes.forms import SettingsForm
-from app.quizzes.models import AssessmentSettings, Attempt
+from app.quizzes.models import AssessmentSettings, Attempt, AttemptAnswer
 from app.quizzes.types import type_of
 from app.transactions import read_only
 
@@ -134,15 +134,29 @@ def answer(attempt_id: int) -> Any:
 @bp.post("/quiz/attempts/<int:attempt_id>/answers.json")
 @policy.requires("catalog.learn")
 def save_answers(attempt_id: int) -> Any:
-    """Save a batch of answers sent by the page (also the ones queued while offline); replays are harmless."""
+    """Save a batch of answers from the device's outbox (also those queued offline); a replayed batch changes nothing.
+
+    The batch is the outbox's (`{"device", "items": [{"client_id", "device_time", "question_id", "response"}]}`):
+    each answer is saved in its own savepoint, refused ones are named with the reason, and between two answers to
+    one question the later by the device's clock wins.
+    """
     found = _attempt(attempt_id)
-    try:
-        saved, failed = services.save_batch(found, request.get_json(silent=True), now=utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        return error_response(400, error.message)
-    db.session.commit()
-    return jsonify(saved=saved, failed=failed, status=found.status)
+    now = utcnow()
+
+    def known(ids: list[str]) -> set[str]:
+        return set(db.session.scalars(select(AttemptAnswer.client_id).where(
+            AttemptAnswer.attempt_id == found.id, AttemptAnswer.client_id.in_(ids))))
+
+    def handle(item: outbox.Item) -> None:
+        services.save_from_page(found, services.question_id_of(item.fields.get("question_id")),
+                                item.fields.get("response"), now=now, client_id=item.client_id,
+                                client_time=outbox.effective_time(item.device_time, now))
+
+    answer, status = outbox.receive(request.get_json(silent=True), known=known, handle=handle,
+                                    max_items=services.BATCH_MAX)
+    if status == 400:  # not a batch at all: nothing was read
+        return jsonify(answer), status
+    return jsonify(**answer, status=found.status), status
 
 
 @bp.post("/quiz/attempts/<int:attempt_id>/submit")

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select, update
 
+from app import inputs
 from app.catalog.models import Module, ModuleVersion, Question
 from app.errors import DomainError
 from app.extensions import db
@@ -17,7 +18,6 @@ from app.people.models import Person
 from app.quizzes import keys
 from app.quizzes.models import AssessmentSettings, Attempt, AttemptAnswer
 from app.quizzes.types import type_of
-from app.text import clean_text
 
 # Decision 757 leaves these to the organiser; the README states them. Communes override them.
 DEFAULTS: dict[str, Any] = {"question_count": 10, "pass_percent": 70, "max_attempts": 3, "wait_minutes": 30,
@@ -243,49 +243,15 @@ def save_answer(attempt: Attempt, question_id: int, raw: Any, *, now: datetime, 
     return answer
 
 
-def _question_id(value: Any) -> int:
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    raise DomainError(_l("Câu hỏi không thuộc bài này."))
-
-
-def _client_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return parsed.astimezone(UTC) if parsed.tzinfo else None
-    except (ValueError, OverflowError):
-        return None
-
-
-def save_batch(attempt: Attempt, payload: Any, *, now: datetime) -> tuple[list[str | None], list[dict[str, Any]]]:
-    """Save the answers the quiz script sends (also those queued offline); return the saved and failed client ids.
-
-    A bad item is reported in `failed` with its message and the others are saved; a body that is not
-    `{"answers": [...]}` is refused as a whole.
-    """
-    items = payload.get("answers") if isinstance(payload, dict) else None
-    if not isinstance(items, list) or len(items) > BATCH_MAX:
-        raise DomainError(_l("Dữ liệu gửi lên không đúng dạng. Hãy tải lại trang rồi thử lại."))
-    saved: list[str | None] = []
-    failed: list[dict[str, Any]] = []
-    for item in items:
-        item = item if isinstance(item, dict) else {}
-        raw_id = item.get("client_id")
-        client_id = (clean_text(raw_id)[:64] or None) if isinstance(raw_id, str) else None
+def question_id_of(value: Any) -> int:
+    """Read a saved answer's question id (a number, or digits as text); raise DomainError unless it is a database id."""
+    digits = isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18
+    if (isinstance(value, int) and not isinstance(value, bool)) or digits:
         try:
-            save_from_page(attempt, _question_id(item.get("question_id")), item.get("response"), now=now,
-                           client_id=client_id, client_time=_client_time(item.get("client_time")))
-        except DomainError as error:
-            failed.append({"client_id": client_id, "message": str(error.message)})
-            if attempt.status != "in_progress":
-                break
-        else:
-            saved.append(client_id)
-    return saved, failed
+            return inputs.record_id(value)
+        except ValueError:
+            pass
+    raise DomainError(_l("Câu hỏi không thuộc bài này."))
 
 
 def submit(attempt: Attempt, *, now: datetime) -> Attempt:

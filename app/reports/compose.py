@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
-from app.indicators import REGISTRY, UNIT_LABELS, Period, Unit, ordered
+from app.indicators import REGISTRY, Period, ordered, unit_label
 from app.places.models import Commune
 from app.reports import figures as figures_of
 from app.reports import targets as plan_targets
@@ -83,14 +83,6 @@ def _submitted_on(report: Report) -> dt.date | None:
 
 def _count(value: Any) -> int | float | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def unit_label(code: str) -> str:
-    """What an indicator counts, in words ("người", "lớp")."""
-    try:
-        return str(UNIT_LABELS[Unit(code)])
-    except ValueError:
-        return code
 
 
 def _goal(code: str, value: float | None) -> str | int | float | None:

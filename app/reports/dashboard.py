@@ -18,12 +18,13 @@ from app.indicators import (
     AGE_BAND_LABELS,
     DIMENSION_LABELS,
     REGISTRY,
-    UNIT_LABELS,
     Dimension,
     Indicator,
     Key,
     Period,
     ordered,
+    target_unit,
+    unit_label,
 )
 from app.people import GENDERS
 from app.people.audiences import LABELS as AUDIENCE_LABELS
@@ -134,15 +135,11 @@ def commune_villages(commune: Commune, allowed: set[int] | None) -> list[Village
     return sorted((v for v in found if allowed is None or v.id in allowed), key=lambda v: search_key(v.name))
 
 
-def unit_label(indicator: type[Indicator]) -> str:
-    return str(UNIT_LABELS[indicator.unit])
-
-
 def goal(figure: Figure) -> Goal:
     """Draw an indicator against its target and say where it stands in plain words."""
     indicator = figure.indicator
     name = str(indicator.name)
-    unit = "%" if indicator.population else unit_label(indicator)
+    unit = target_unit(indicator)
     target_label = _("Mục tiêu (theo kế hoạch)") if figure.target_is_plan else _("Mục tiêu")
     if figure.missing_population:
         state, status = "population", _("Chưa có số dân để tính tỷ lệ")

@@ -1,7 +1,8 @@
 """Demo: the commune's numbers, so the dashboard and the reports have something real to show.
 
-Populations for this year and last, a few targets of the commune's own, hand-entered figures (door-to-door visits
-are not recorded by the app yet, so the Community digital technology teams' figures are entered by hand), the task
+Populations for this year and last, a few targets of the commune's own, hand-entered figures for what no feature
+records (households informed, articles; door-to-door visits, digital families and people's phones and accounts are
+counted from the community features' own records, so they are skipped here), the task
 table of a plan (wording from Nam Đồng's assignment of tasks, one task overdue), the reporting units and settings, a
 village's submitted report for last quarter and the commune's draft report for the year. Last year gets two
 finished classes with confirmed completions, so "this year vs last year" compares something. Dated from today.
@@ -13,6 +14,7 @@ import random
 
 from sqlalchemy import select
 
+from app import indicators
 from app.catalog.models import Module
 from app.demo import services as demo
 from app.extensions import db
@@ -44,7 +46,7 @@ ENTERED = (("door_to_door_people", None, 40), ("door_to_door_households", None, 
            ("digital_families", Population.HOUSEHOLDS, 0.08), ("households_informed", Population.HOUSEHOLDS, 0.22),
            ("smartphone_adults", Population.ADULTS, 0.19), ("payment_accounts", Population.ADULTS, 0.11),
            ("vneid_level2", Population.AGED_16, 0.2))
-NOTE = "Tổ công nghệ số cộng đồng báo cáo (nhập tay; chưa ghi nhận từng lượt đến nhà trong hệ thống)"
+NOTE = "Thôn báo cáo (nhập tay)"
 TASKS = (  # title, responsible, deadline in days from today (None: ongoing), its text, status, result
     ("Tạo chuyên mục “Bình dân học vụ số” trên Cổng thông tin điện tử xã", "Văn phòng HĐND và UBND xã", -150,
      "", "done", "Đã có chuyên mục trên cổng thông tin"),
@@ -143,6 +145,8 @@ def _entered(commune: Commune, villages: dict[str, Village], officer: Person, to
             continue
         for step, period in enumerate(periods, start=1):
             for code, population, amount in ENTERED:
+                if not indicators.REGISTRY[code].manual:  # a feature now counts it from its own records
+                    continue
                 if population is None:  # a count per quarter
                     value = int(amount + 5 * (step % 3))
                 else:  # a running total: a share of the population that grows, never above it

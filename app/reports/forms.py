@@ -18,6 +18,11 @@ NEED_COUNT = _l("Vui lòng nhập một số nguyên không âm, ví dụ 1250."
 _COUNT = re.compile(r"^\d{1,3}(?:[.\s]\d{3})+$|^\d+$")
 
 
+def _text(data: Any) -> str:
+    """The field's text: what was typed, or the stored value shown when the field was not sent at all."""
+    return "" if data is None else str(data).strip()
+
+
 class NumberField(StringField):
     """A number typed the Vietnamese way ("85", "85,5"); empty is None. The number is in `.number` once validated."""
 
@@ -25,7 +30,7 @@ class NumberField(StringField):
 
     def pre_validate(self, form: Any) -> None:
         self.number = None
-        text = (self.data or "").strip().replace(" ", "")
+        text = _text(self.data).replace(" ", "")
         if not text:
             return
         try:
@@ -44,7 +49,7 @@ class CountField(StringField):
 
     def pre_validate(self, form: Any) -> None:
         self.number = None
-        text = (self.data or "").strip()
+        text = _text(self.data)
         if not text:
             return
         if not _COUNT.match(text):

@@ -1,7 +1,8 @@
 """Indicators the app cannot see in its own data, entered by hand for a period (who entered them, and when, is kept).
 
-When a feature starts recording what one of these counts (door-to-door visits, a person's smartphone), it registers
-a computed indicator under the same code, and `register()` here leaves that code alone.
+The door-to-door visits, digital families, smartphones, payment accounts and VNeID level 2 are counted from what
+teams, ambassadors and the office record (`teams`, `families`, `digital`). When a feature starts recording what one
+of these counts, it registers a computed indicator under the same code and the class here goes.
 """
 from __future__ import annotations
 
@@ -17,59 +18,12 @@ class Manual(Indicator):
     manual = True
 
 
-class DoorToDoorPeople(Manual):
-    code = "door_to_door_people"
-    name = _l("Người dân được Tổ công nghệ số cộng đồng tới tận nhà phổ cập kỹ năng số")
-    order = 60
-
-
-class DoorToDoorHouseholds(Manual):
-    code = "door_to_door_households"
-    name = _l("Hộ gia đình được Tổ công nghệ số cộng đồng tới tận nhà")
-    order = 61
-    unit = Unit.HOUSEHOLDS
-    population = Population.HOUSEHOLDS
-
-
-class DigitalFamilies(Manual):
-    code = "digital_families"
-    name = _l("Hộ gia đình đạt tiêu chí “Gia đình số”")
-    order = 62
-    unit = Unit.HOUSEHOLDS
-    population = Population.HOUSEHOLDS
-    cumulative = True
-
-
 class HouseholdsInformed(Manual):
     code = "households_informed"
     name = _l("Hộ gia đình được tuyên truyền về Phong trào")
     order = 63
     unit = Unit.HOUSEHOLDS
     population = Population.HOUSEHOLDS
-    cumulative = True
-
-
-class SmartphoneAdults(Manual):
-    code = "smartphone_adults"
-    name = _l("Người trưởng thành có điện thoại thông minh")
-    order = 70
-    population = Population.ADULTS
-    cumulative = True
-
-
-class PaymentAccounts(Manual):
-    code = "payment_accounts"
-    name = _l("Người trưởng thành có tài khoản thanh toán điện tử")
-    order = 71
-    population = Population.ADULTS
-    cumulative = True
-
-
-class VneidLevel2(Manual):
-    code = "vneid_level2"
-    name = _l("Công dân từ 16 tuổi có tài khoản định danh điện tử VNeID mức 2")
-    order = 72
-    population = Population.AGED_16
     cumulative = True
 
 
@@ -86,10 +40,7 @@ class Influencers(Manual):
     order = 81
 
 
-MANUAL: tuple[type[Indicator], ...] = (
-    DoorToDoorPeople, DoorToDoorHouseholds, DigitalFamilies, HouseholdsInformed, SmartphoneAdults, PaymentAccounts,
-    VneidLevel2, Articles, Influencers,
-)
+MANUAL: tuple[type[Indicator], ...] = (HouseholdsInformed, Articles, Influencers)
 
 
 def register() -> None:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import policy
+from app import indicators, policy
 from app.errors import DomainError, show_on_form
 from app.extensions import db
 from app.indicators import Period, ordered
@@ -96,7 +96,7 @@ def index(commune_id: int) -> Any:
         can_write=policy.can(current_user, "reports.write", commune),
         due=writing.deadline(commune.id, period), commune_due=writing.deadline(commune.id, period, for_commune=True),
         today=today, periods=_nearby(today), late=[s for s in standing if s.late], number=number, senders=senders,
-        unit_label=compose.unit_label)
+        unit_label=indicators.unit_label)
 
 
 def _nearby(today: Any) -> list[Period]:
@@ -152,7 +152,7 @@ def _render_edit(report: Report, form: Any, status: int = 200) -> Any:
         versions=versions, newest=versions[0] if versions else report,
         commune=db.session.get(Commune, report.commune_id), period=Period(report.year, report.quarter),
         can_write=policy.can(current_user, "reports.write", report), number=number,
-        unit_label=compose.unit_label, rates={i.code for i in ordered() if i.population}), status
+        unit_label=indicators.unit_label, rates={i.code for i in ordered() if i.population}), status
 
 
 @bp.route("/report/<int:report_id>", methods=["GET", "POST"])

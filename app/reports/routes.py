@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import policy, spreadsheets
 from app.extensions import db
-from app.indicators import Period
+from app.indicators import Period, unit_label
 from app.inputs import record_id
 from app.places.models import Commune, Village
 from app.reports import bp, charts, dashboard, figures, services
@@ -105,7 +105,7 @@ def dashboard_page(commune_id: int) -> str:
     return render_template("reports/dashboard.html", board=board, notices=notices, scoped=scoped,
                            years=dashboard.year_choices(local_today()), links=_links(board.commune,
                                                                                       board.period.year),
-                           number=charts.number, unit_label=dashboard.unit_label, statuses=services.TASK_STATUSES,
+                           number=charts.number, unit_label=unit_label, statuses=services.TASK_STATUSES,
                            query_args={"year": board.period.year,
                                        **({"village": board.village.id} if board.village else {})})
 

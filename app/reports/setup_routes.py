@@ -66,10 +66,6 @@ def _names(ids: Iterable[int | None]) -> dict[int, str]:
     return {person_id: name for person_id, name in rows}
 
 
-def _unit_of(indicator: type[indicators.Indicator]) -> str:
-    return "%" if indicator.population is not None else str(indicators.UNIT_LABELS[indicator.unit])
-
-
 # --- targets -----------------------------------------------------------------------------------------------------
 
 @bp.route("/commune/<int:commune_id>/targets", methods=["GET", "POST"])
@@ -105,7 +101,7 @@ def targets(commune_id: int) -> Any:
             return redirect(url_for("reports.targets", commune_id=commune.id, year=year,
                                     village=village.id if village else None))
         db.session.rollback()  # every input or none: the accepted ones are not kept either
-    rows = [{"indicator": i, "field": form[f"t_{i.code}"], "unit": _unit_of(i), "own": own[i.code],
+    rows = [{"indicator": i, "field": form[f"t_{i.code}"], "unit": indicators.target_unit(i), "own": own[i.code],
              "commune": goals.get((ALL, i.code), (None, False))[0], "plan": plan.default(i.code, year)}
             for i in chosen]
     history = services.target_history(commune, year)

@@ -21,9 +21,11 @@
   var before = null;
   window.addEventListener("pageshow", function (event) { if (event.persisted) { location.reload(); } });
 
-  function pending() {
+  function pending() {  // answers or marks this device has not sent yet (static/outbox.js keeps them)
+    if (window.HVS && window.HVS.outbox) { return window.HVS.outbox.pending() > 0; }
     for (var i = 0; i < localStorage.length; i += 1) {
-      if (localStorage.key(i).indexOf("hvs-quiz-") === 0) { return true; }
+      var key = localStorage.key(i);
+      if (key.indexOf("hvs-quiz-") === 0 || (key === "hvs-outbox" && localStorage.getItem(key) !== "[]")) { return true; }
     }
     return false;
   }

@@ -2,62 +2,43 @@
    in the browser (localStorage) and is sent when the network returns. Each save carries its own id, so a
    save sent twice changes nothing on the server. Choices are named by the attempt's opaque keys (strings that
    mean something only to the server), never by their place in the question bank. */
+/* One question per screen. Every answer is saved the moment it is chosen, through the device's outbox
+   (static/outbox.js): when the network is down it waits in the browser and is sent when the network returns;
+   each save carries its own id, so a save sent twice changes nothing on the server, and a newer answer to the
+   same question replaces one not yet sent. Nothing of a learner stays on a shared tablet once it has reached
+   the server. Choices are named by the attempt's opaque keys (strings that mean something only to the server),
+   never by their place in the question bank. Answers queued by earlier versions of this page (localStorage
+   "hvs-quiz-<attempt>") move to the outbox. */
 (function () {
   "use strict";
+  var outbox = window.HVS && window.HVS.outbox;  // outbox.js comes first (deferred scripts run in order)
   var root = document.querySelector("[data-quiz]");
-  if (!root) { return; }
-  var key = "hvs-quiz-" + root.getAttribute("data-attempt");
+  if (!root || !outbox) { return; }
   var saveUrl = root.getAttribute("data-save-url");
-  var token = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
-  var sync = root.querySelector("[data-sync]");
+  var sync = root.querySelector("[data-sync]"), alertEl = root.querySelector("[data-quiz-alert]");
   var sections = Array.prototype.slice.call(root.querySelectorAll("section.q"));
-  var inflight = null, saved = false, problem = "";
 
-  function load() { try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; } }
-  function store(queue) {
-    // Nothing of a learner stays on a shared tablet once it has reached the server.
-    try { if (queue.length) { localStorage.setItem(key, JSON.stringify(queue)); } else { localStorage.removeItem(key); } }
-    catch (e) { /* private browsing: answers still go straight to the server */ }
-  }
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
-  }
-  function status() {
-    var pending = load().length;
-    sync.classList.toggle("sync-pending", pending > 0);
-    sync.textContent = pending ? root.getAttribute("data-msg-pending").replace("{n}", pending)
-      : (problem || (saved ? root.getAttribute("data-msg-saved") : ""));
-  }
-  function flush() {
-    if (inflight) { return inflight; }
-    var queue = load();
-    if (!queue.length) { status(); return Promise.resolve(); }
-    var batch = queue.slice(0, 50), sent = {}, ok = false;
-    batch.forEach(function (a) { sent[a.client_id] = 1; });
-    inflight = fetch(saveUrl, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: JSON.stringify({ answers: batch })
-    }).then(function (response) {
-      if (!response.ok) { throw new Error(String(response.status)); }
-      return response.json();
-    }).then(function (data) {
-      var done = {};
-      data.saved.concat(data.failed.map(function (f) { return f.client_id; })).forEach(function (id) { done[id] = 1; });
-      store(load().filter(function (a) { return !done[a.client_id]; }));
-      // A refused answer (e.g. nothing chosen) is not kept; say why rather than "saved".
-      problem = data.failed.length ? data.failed[0].message : "";
-      saved = ok = true;
-    }).catch(function () { /* offline or server busy: keep the queue, try again later */ })
-      .then(function () {
-        inflight = null;
-        status();
-        // Answers chosen while this batch was on its way go at once, not on the next 5-second tick.
-        if (ok && load().some(function (a) { return !sent[a.client_id]; })) { return flush(); }
-      });
-    return inflight;
-  }
+  (function adoptOldQueue() {
+    var key = "hvs-quiz-" + root.getAttribute("data-attempt"), queue = null;
+    try { queue = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return; }
+    if (!Array.isArray(queue)) { return; }
+    var kept = outbox.adopt(saveUrl, queue.filter(function (a) { return a && a.question_id !== undefined; })
+      .map(function (a) {
+        return { client_id: a.client_id, device_time: a.client_time, key: String(a.question_id),
+                 fields: { question_id: a.question_id, response: a.response } };
+      }));
+    if (kept) { try { localStorage.removeItem(key); } catch (e) { /* moved again next time, by the same ids */ } }
+  }());
+
+  function note(text) { sync.setAttribute("data-outbox-note", text); outbox.show(); }
+  function warn(text) { alertEl.textContent = text; alertEl.hidden = !text; }
+  // A refused answer (e.g. nothing chosen) is not kept; say why rather than "saved".
+  outbox.on(function (result) {
+    if (result.url !== saveUrl || result.retry) { return; }
+    if (result.failed.length) { note(result.failed[0].message); }
+    else if (result.stored.length) { note(root.getAttribute("data-msg-saved")); }
+    if (!outbox.pending(saveUrl)) { warn(""); }
+  });
   function markAnswered(section) {
     section.setAttribute("data-answered", "");
     var dot = root.querySelector("[data-dot='" + section.getAttribute("data-question-id") + "']");
@@ -65,12 +46,8 @@
   }
   function record(section, response) {
     var id = Number(section.getAttribute("data-question-id"));
-    var queue = load().filter(function (a) { return a.question_id !== id; });
-    queue.push({ client_id: uuid(), question_id: id, response: response, client_time: new Date().toISOString() });
-    store(queue);
+    outbox.add(saveUrl, { question_id: id, response: response }, { replace: id });
     markAnswered(section);
-    status();
-    flush();
   }
   function current() { return sections.filter(function (s) { return !s.hidden; })[0]; }
   function show(target) {
@@ -138,18 +115,15 @@
   var submit = root.querySelector("form[data-submit]");
   submit.addEventListener("submit", function (event) {
     event.preventDefault();
-    flush().then(function () {
-      if (load().length) { sync.textContent = root.getAttribute("data-msg-submit-wait"); sync.classList.add("sync-pending"); }
-      else { store([]); submit.submit(); }
+    outbox.flush().then(function () {
+      if (outbox.pending(saveUrl)) { warn(root.getAttribute("data-msg-submit-wait")); }
+      else { submit.submit(); }
     });
   });
   // Answers waiting from before a reload (or a dropped network) show as chosen.
-  load().forEach(function (item) {
-    var section = root.querySelector("section[data-question-id='" + item.question_id + "']");
-    if (section) { apply(section, item.response); }
+  outbox.entries(saveUrl).forEach(function (item) {
+    var section = root.querySelector("section[data-question-id='" + item.fields.question_id + "']");
+    if (section) { apply(section, item.fields.response); }
   });
-  window.addEventListener("online", flush);
-  setInterval(flush, 5000);
-  status();
-  flush();
+  outbox.show();
 })();

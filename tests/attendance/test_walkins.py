@@ -169,17 +169,17 @@ def test_a_mark_for_a_future_session_is_refused_with_a_4xx_reason_and_changes_no
     ahead = factories.class_session(klass, on=local_today() + dt.timedelta(days=7))
     db.session.commit()
     login(client, hung)
-    batch = {"marks": [{"client_id": f"t-{uuid.uuid4().hex}", "enrolment_id": huong.id, "status": "present",
+    batch = {"items": [{"client_id": f"t-{uuid.uuid4().hex}", "enrolment_id": huong.id, "status": "present",
                         "device_time": utcnow().isoformat(), "source": "tap"}]}
     reply = post_json(client, f"/attendance/sessions/{ahead.id}/marks.json", batch)
     answer = reply.get_json()
     assert reply.status_code == 422 and "chưa diễn ra" in answer["message"]
-    assert answer["stored"] == [] and [f["client_id"] for f in answer["failed"]] == [batch["marks"][0]["client_id"]]
+    assert answer["stored"] == [] and [f["client_id"] for f in answer["failed"]] == [batch["items"][0]["client_id"]]
     assert answer["marks"] == {}
     assert db.session.scalar(select(func.count()).select_from(AttendanceChange)) == 0
     assert db.session.scalar(select(func.count()).select_from(AttendanceMark)) == 0
     # An excused absence announced ahead is accepted; a batch with one good and one refused mark is a 200.
-    mixed = {"marks": [{"client_id": f"t-{uuid.uuid4().hex}", "enrolment_id": huong.id, "status": "excused"},
+    mixed = {"items": [{"client_id": f"t-{uuid.uuid4().hex}", "enrolment_id": huong.id, "status": "excused"},
                        {"client_id": f"t-{uuid.uuid4().hex}", "enrolment_id": binh.id, "status": "absent"}]}
     reply = post_json(client, f"/attendance/sessions/{ahead.id}/marks.json", mixed)
     assert reply.status_code == 200 and reply.get_json()["marks"] == {str(huong.id): "excused"}

@@ -137,10 +137,10 @@ def test_choosing_the_first_bank_answer_everywhere_saves_nothing(app, commune) -
     attempt = _start(client, "NCT-06")
     for question in services.questions_of(attempt):
         raw = {"0": "0"} if question.type == "matching" else "0"
-        data = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"answers": [
-            {"client_id": f"c-{question.id}", "question_id": question.id, "response": raw}]}).get_json()
+        data = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"items": [
+            {"client_id": f"answer-{question.id}", "question_id": question.id, "response": raw}]}).get_json()
         if question.type != "shortanswer":  # typed text is free text: "0" is just a wrong answer
-            assert data["saved"] == [] and data["failed"][0]["message"] == "Câu trả lời không hợp lệ."
+            assert data["stored"] == [] and data["failed"][0]["message"] == "Câu trả lời không hợp lệ."
         client.post(f"/quiz/attempts/{attempt.id}/answer", data={"question_id": question.id, "answer": "0"})
     saved = db.session.scalars(select(AttemptAnswer)).all()
     assert [db.session.get(Question, a.question_id).type for a in saved] == ["shortanswer"]
@@ -185,9 +185,10 @@ def test_the_saved_answer_shows_again_in_keys_and_nothing_says_if_it_was_right(a
     bank = db.session.get(Question, question_id)
     wrong = next(c["value"] for c in question["choices"]
                  if c["text"] == next(a["text"] for a in bank.answers if a["fraction"] <= 0))
-    data = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"answers": [
-        {"client_id": "c-1", "question_id": question_id, "response": wrong}]}).get_json()
-    assert data == {"saved": ["c-1"], "failed": [], "status": "in_progress"}  # no score, no "right"
+    data = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"items": [
+        {"client_id": "answer-1", "question_id": question_id, "response": wrong}]}).get_json()
+    assert data.pop("server_time")
+    assert data == {"stored": ["answer-1"], "failed": [], "status": "in_progress"}  # no score, no "right"
     html = client.get(f"/quiz/attempts/{attempt.id}").get_data(as_text=True)
     assert f'data-value="{wrong}"\n          aria-pressed="true"' in html
     assert "badge-ok" not in html and "badge-bad" not in html and "Đáp án đúng" not in html

@@ -2,17 +2,20 @@
 Vietnamese message, saves nothing and never fails with a 500."""
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.extensions import db, utcnow
 from app.quizzes import keys, services
 from app.quizzes.models import Attempt, AttemptAnswer
 from tests import factories
 from tests.conftest import login
 
-BAD_BODY = "Dữ liệu gửi lên không đúng dạng. Hãy tải lại trang rồi thử lại."
+BAD_BODY = "Dữ liệu gửi lên không đọc được; chưa có gì được lưu."
 EMPTY = "Hãy chọn hoặc nhập câu trả lời rồi mới lưu."
 
 
@@ -38,17 +41,25 @@ def _saved() -> int:
 
 @pytest.mark.parametrize("body", [
     {"data": "not json", "content_type": "application/json"},
-    {"data": "{\"answers\": [", "content_type": "application/json"},
-    {"data": "answers=1", "content_type": "application/x-www-form-urlencoded"},
-    {"json": None}, {"json": []}, {"json": [1, 2]}, {"json": "answers"}, {"json": 12},
-    {"json": {"answers": "x"}}, {"json": {"answers": {"question_id": 1}}}, {"json": {"answers": None}},
-    {"json": {"answers": [{}] * 101}},
-    {"data": "{\"answers\": [{\"question_id\": 1" + "0" * 5000 + "}]}", "content_type": "application/json"},
+    {"data": "{\"items\": [", "content_type": "application/json"},
+    {"data": "items=1", "content_type": "application/x-www-form-urlencoded"},
+    {"json": None}, {"json": []}, {"json": [1, 2]}, {"json": "items"}, {"json": 12},
+    {"json": {"items": "x"}}, {"json": {"items": {"question_id": 1}}}, {"json": {"items": None}},
+    {"json": {"items": [], "device": 7}}, {"json": {"answers": []}},
+    {"json": {"items": [{}] * 101}, "message": "Mỗi lần gửi được tối đa 100 mục."},
+    {"data": "{\"items\": [{\"question_id\": 1" + "0" * 5000 + "}]}", "content_type": "application/json"},
+    {"json": {"items": ["not an object"]}, "message": "Mục thứ 1 trong gói gửi lên không hợp lệ"},
+    {"json": {"items": [{"question_id": 1, "response": "a"}]}, "message": "Mục thứ 1 trong gói gửi lên không hợp lệ"},
+    {"json": {"items": [{"client_id": "short", "question_id": 1}]}, "message": "Mục thứ 1"},
+    {"json": {"items": [{"client_id": ["answer-1"], "question_id": 1}]}, "message": "Mục thứ 1"},
+    {"json": {"items": [{"client_id": "a\u200bnswer-1", "question_id": 1}]}, "message": "Mục thứ 1"},
+    {"json": {"items": [{"client_id": "c" * 65, "question_id": 1}]}, "message": "Mục thứ 1"},
 ])
-def test_a_body_that_is_not_a_list_of_answers_is_refused_as_a_whole(client: FlaskClient, attempt, body) -> None:
+def test_a_body_that_is_not_a_batch_of_answers_is_refused_as_a_whole(client: FlaskClient, attempt, body) -> None:
+    message = body.pop("message", BAD_BODY)
     response = client.post(f"/quiz/attempts/{attempt.id}/answers.json", **body)
     assert response.status_code == 400
-    assert response.get_json() == {"error": 400, "message": BAD_BODY}
+    assert response.get_json()["error"] == 400 and message in response.get_json()["message"]
     assert _saved() == 0
 
 
@@ -57,12 +68,13 @@ def _items(attempt: Attempt) -> list[object]:
     multi = _question(attempt, "multiresponse")
     right = keys.keys_for(attempt, choice).to_page(0)
     return [
-        "not an object", 7, None, [right],
         {"question_id": "abc", "response": right},
         {"question_id": 1e308 * 10, "response": right},  # JSON 1e999: infinity
         {"question_id": 10 ** 30, "response": right},
         {"question_id": [choice.id], "response": right},
         {"question_id": True, "response": right},
+        {"question_id": "٥", "response": right},
+        {"question_id": 5.0, "response": right},
         {"question_id": 987654, "response": right},
         {"question_id": choice.id, "response": "no-such-key"},
         {"question_id": choice.id, "response": 0},
@@ -87,12 +99,11 @@ def _items(attempt: Attempt) -> list[object]:
 
 def test_each_bad_answer_in_a_batch_is_reported_and_nothing_is_saved(client: FlaskClient, attempt) -> None:
     items = _items(attempt)
-    payload = {"answers": [item if not isinstance(item, dict) else {**item, "client_id": f"c-{n}"}
-                           for n, item in enumerate(items)]}
+    payload = {"items": [{**item, "client_id": f"answer-{n}"} for n, item in enumerate(items)]}
     response = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json=payload)
-    assert response.status_code == 200
+    assert response.status_code == 422  # every one refused: no device may take this for a success
     data = response.get_json()
-    assert data["saved"] == [] and len(data["failed"]) == len(items)
+    assert data["stored"] == [] and len(data["failed"]) == len(items)
     assert {f["message"] for f in data["failed"]} == {"Câu trả lời không hợp lệ.", "Câu hỏi không thuộc bài này.",
                                                       EMPTY}
     assert _saved() == 0
@@ -105,7 +116,8 @@ def test_nul_bytes_anywhere_in_an_answer_are_refused_without_saving(client: Flas
                  {"question_id": choice.id, "response": f"{right}\x00"},
                  {"question_id": choice.id, "response": right, "client_id": "\x00"},
                  {"question_id": short.id, "response": "1\x0013"}):
-        response = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"answers": [item]})
+        item = {"client_id": "answer-1", **item}
+        response = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"items": [item]})
         data = response.get_json()
         # Refused as a whole by the request guard, or item by item here: a message either way, never a 500.
         assert (response.status_code, bool(data.get("message"))) == (400, True) or data["failed"][0]["message"]
@@ -113,23 +125,44 @@ def test_nul_bytes_anywhere_in_an_answer_are_refused_without_saving(client: Flas
     assert form.status_code in (302, 400) and _saved() == 0
 
 
-def test_client_ids_and_times_are_cleaned_before_they_are_stored(client: FlaskClient, attempt) -> None:
+@pytest.mark.parametrize("device_time", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00",
+                                         "1970-01-01T00:00:00Z", "2300-01-01T00:00:00Z", "yesterday",
+                                         ["2026-11-22T01:00:00Z"], 1700000000, None])
+def test_an_absurd_device_time_counts_as_the_servers_time(client: FlaskClient, attempt, device_time) -> None:
     question = _question(attempt, "multichoice")
     answer = {"question_id": question.id, "response": keys.keys_for(attempt, question).to_page(0)}
-    batch = [{**answer, "client_id": "a\x01b\u200b" + "c" * 100, "client_time": "9999-12-31T23:59:59-05:00"},
-             {**answer, "client_id": ["x"], "client_time": "0001-01-01T00:00:00+05:00"},
-             {**answer, "client_id": "d", "client_time": ["2026-11-22T01:00:00Z"]}]
-    data = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"answers": batch}).get_json()
-    assert data["saved"] == ["ab" + "c" * 62, None, "d"] and data["failed"] == []
+    before = utcnow()
+    data = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"items": [
+        {**answer, "client_id": "answer-1", "device_time": device_time}]}).get_json()
+    assert data["stored"] == ["answer-1"] and data["failed"] == []
     stored = db.session.scalars(select(AttemptAnswer)).one()
-    assert stored.client_id == "d" and stored.client_time is None
+    assert stored.client_id == "answer-1"
+    assert before - dt.timedelta(seconds=5) <= stored.client_time.replace(tzinfo=dt.UTC) <= utcnow()
+
+
+def test_between_two_answers_to_one_question_the_later_by_the_devices_clock_wins(
+        client: FlaskClient, attempt) -> None:
+    question = _question(attempt, "multichoice")
+    first, second = (keys.keys_for(attempt, question).to_page(i) for i in (0, 1))
+    now = utcnow()
+    url = f"/quiz/attempts/{attempt.id}/answers.json"
+    newer = {"client_id": "answer-new", "question_id": question.id, "response": second,
+             "device_time": (now - dt.timedelta(minutes=1)).isoformat()}
+    older = {"client_id": "answer-old", "question_id": question.id, "response": first,
+             "device_time": (now - dt.timedelta(hours=2)).isoformat()}
+    assert client.post(url, json={"items": [newer]}).get_json()["stored"] == ["answer-new"]
+    # The older answer arrives late (it waited on another tablet): acknowledged, and changes nothing.
+    assert client.post(url, json={"items": [older]}).get_json()["stored"] == ["answer-old"]
+    db.session.expire_all()
+    stored = db.session.scalars(select(AttemptAnswer)).one()
+    assert stored.client_id == "answer-new" and keys.keys_for(attempt, question).to_page(stored.response) == second
 
 
 def test_typed_answers_are_cleaned_and_kept_short(client: FlaskClient, attempt) -> None:
     question = _question(attempt, "shortanswer")
-    data = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"answers": [
-        {"client_id": "c-1", "question_id": question.id, "response": "  1\x0113\u200b  "}]}).get_json()
-    assert data["saved"] == ["c-1"]
+    data = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"items": [
+        {"client_id": "answer-1", "question_id": question.id, "response": "  1\x0113\u200b  "}]}).get_json()
+    assert data["stored"] == ["answer-1"]
     assert db.session.scalars(select(AttemptAnswer)).one().response == "113"
 
 
@@ -172,9 +205,38 @@ def test_a_matching_question_sent_with_nothing_paired_says_so(client: FlaskClien
     response = client.post(f"/quiz/attempts/{found.id}/answer",
                            data={"question_id": question.id, **{f"pair-{k}": "" for k in item_keys}})
     assert EMPTY in client.get(response.location).get_data(as_text=True)
-    data = client.post(f"/quiz/attempts/{found.id}/answers.json", json={"answers": [
-        {"client_id": "c-1", "question_id": question.id, "response": {}},
-        {"client_id": "c-2", "question_id": question.id, "response": {"0": keys.keys_for(found, question).options[0]}},
-        {"client_id": "c-3", "question_id": question.id, "response": {item_keys[0]: ["x"]}}]}).get_json()
+    option = keys.keys_for(found, question).options[0]
+    data = client.post(f"/quiz/attempts/{found.id}/answers.json", json={"items": [
+        {"client_id": "answer-1", "question_id": question.id, "response": {}},
+        {"client_id": "answer-2", "question_id": question.id, "response": {"0": option}},
+        {"client_id": "answer-3", "question_id": question.id, "response": {item_keys[0]: ["x"]}}]}).get_json()
     assert [f["message"] for f in data["failed"]] == [EMPTY, "Câu trả lời không hợp lệ.", "Câu trả lời không hợp lệ."]
     assert _saved() == 0
+
+
+def test_random_batches_never_cause_a_server_error_and_bad_ones_save_nothing(client: FlaskClient, attempt) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    url = f"/quiz/attempts/{attempt.id}/answers.json"
+    values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+                          lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                      max_size=3), max_leaves=8)
+    item = st.fixed_dictionaries({}, optional={
+        "client_id": st.one_of(st.uuids().map(str), st.text(max_size=70), values),
+        "device_time": st.one_of(st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()), values),
+        "question_id": st.one_of(st.sampled_from(attempt.question_ids), st.integers(), values),
+        "response": values})
+    batch = st.one_of(values, st.fixed_dictionaries({"items": st.lists(item, max_size=4)},
+                                                    optional={"device": st.one_of(st.text(max_size=50), values)}))
+
+    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(batch)
+    def check(body: object) -> None:
+        before = _saved()
+        reply = client.post(url, data=json.dumps(body), content_type="application/json")
+        assert reply.status_code in (200, 400, 422) and reply.is_json, reply.status_code
+        if reply.status_code != 200:
+            assert _saved() == before
+
+    check()

@@ -67,13 +67,14 @@ def test_answers_survive_a_dropped_network_and_are_sent_once(tablet, curriculum)
             next_question(page)
     expect(page.locator("[data-sync]")).to_contain_text("5 câu trả lời đang được giữ trong máy")
     # The offline queue names answers by the attempt's keys, never by their place in the question bank.
-    queued = page.evaluate("JSON.parse(localStorage.getItem(localStorage.key(0)))")
-    chosen = [v for item in queued for v in _values(item["response"])]
+    queued = page.evaluate("JSON.parse(localStorage.getItem('hvs-outbox'))")
+    chosen = [v for item in queued for v in _values(item["fields"]["response"])]
     assert len(queued) == 5 and chosen and not [v for v in chosen if str(v).isdigit() and v != "113"]
     page.screenshot(path=str(factories.artifact("quiz-offline-tablet.png")))
     page.locator("section.q:not([hidden])").get_by_role("link", name="Xem lại và nộp bài").click()
     page.get_by_role("button", name="Nộp bài").click()
-    expect(page.locator("[data-sync]")).to_contain_text("Chưa gửi được hết câu trả lời")
+    expect(page.get_by_role("alert")).to_contain_text("Chưa gửi được hết câu trả lời")
+    expect(page.locator("[data-sync]")).to_contain_text("5 câu trả lời đang được giữ trong máy")
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator("[data-sync]")).to_have_text("Đã lưu câu trả lời.", timeout=15000)
@@ -83,7 +84,8 @@ def test_answers_survive_a_dropped_network_and_are_sent_once(tablet, curriculum)
     attempt = db.session.scalars(select(Attempt)).one()
     assert attempt.status == "submitted"
     assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == 10
-    assert page.evaluate("localStorage.length") == 0
+    # Nothing of the learner stays on the tablet: only the device's own id is left.
+    assert page.evaluate("Object.keys(localStorage)") == ["hvs-device"]
 
 
 def test_quiz_fits_a_phone_screen(phone, curriculum) -> None:
@@ -188,3 +190,33 @@ def test_results_and_practical_pages_are_accessible(axe_scan, curriculum) -> Non
     sign_in = lambda page: axe.sign_in(page, instructor.phone, factories.PIN)  # noqa: E731
     assert axe_scan(paths, sign_in=sign_in) == []
     assert axe_scan(paths, sign_in=sign_in, prepare=open_menu) == []
+
+
+def test_answers_queued_under_the_old_key_move_to_the_outbox_and_are_saved_once(tablet, curriculum) -> None:
+    learner = factories.person(factories.commune(), name="Lê Thị Thu")
+    db.session.commit()
+    page = tablet
+    axe.sign_in(page, learner.phone, factories.PIN)
+    page.goto("/catalog/modules/NCT-06/quiz")
+    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    expect(page.get_by_role("heading", name="Câu 1/10")).to_be_visible()
+    attempt = db.session.scalars(select(Attempt)).one()
+    # What the quiz page of the previous release left in this browser: two answers, the second replacing the
+    # first for the same question, waiting for the network.
+    section = page.locator("section.q[data-type='multichoice'], section.q[data-type='truefalse']").first
+    question_id = int(section.get_attribute("data-question-id"))
+    first, second = section.locator("button.choice").evaluate_all("bs => bs.map(b => b.getAttribute('data-value'))")[:2]
+    queue = [{"client_id": "0a7c0b1e-0000-4000-8000-000000000001", "question_id": question_id, "response": first,
+              "client_time": "2026-12-04T01:00:00.000Z"},
+             {"client_id": "0a7c0b1e-0000-4000-8000-000000000002", "question_id": question_id, "response": second,
+              "client_time": "2026-12-04T01:00:05.000Z"}]
+    page.evaluate("([key, queue]) => localStorage.setItem(key, JSON.stringify(queue))",
+                  [f"hvs-quiz-{attempt.id}", queue])
+    page.reload()
+    expect(page.locator("[data-sync]")).to_have_text("Đã lưu câu trả lời.")
+    expect(page.locator(f"section[data-question-id='{question_id}'] button.choice[data-value='{second}']")) \
+        .to_have_attribute("aria-pressed", "true")
+    db.session.expire_all()
+    saved = db.session.scalars(select(AttemptAnswer)).all()
+    assert [(a.question_id, a.client_id) for a in saved] == [(question_id, queue[1]["client_id"])]
+    assert page.evaluate("Object.keys(localStorage)") == ["hvs-device"]

@@ -57,22 +57,23 @@ def test_plain_form_answer_saves_and_moves_to_the_next_question(client: FlaskCli
 def test_batch_saves_are_idempotent(client: FlaskClient, learner) -> None:
     attempt = _start(client)
     question = next(q for q in services.questions_of(attempt) if q.type in ("multichoice", "truefalse"))
-    batch = {"answers": [{"client_id": "c-1", "question_id": question.id, "response": _key(attempt, question, 0),
-                          "client_time": "2026-11-22T01:00:00Z"}]}
+    batch = {"device": "tablet-1", "items": [{"client_id": "answer-1", "question_id": question.id,
+                                              "response": _key(attempt, question, 0),
+                                              "device_time": "2026-11-22T01:00:00Z"}]}
     first = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json=batch).get_json()
     again = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json=batch).get_json()
-    assert first["saved"] == again["saved"] == ["c-1"]
+    assert first["stored"] == again["stored"] == ["answer-1"]
     assert len(db.session.scalars(select(AttemptAnswer)).all()) == 1
 
 
 def test_bad_items_in_a_batch_are_reported_and_the_rest_saved(client: FlaskClient, learner) -> None:
     attempt = _start(client)
     question = next(q for q in services.questions_of(attempt) if q.type in ("multichoice", "truefalse"))
-    data = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"answers": [
-        {"client_id": "bad", "question_id": 123456, "response": _key(attempt, question, 0)},
-        {"client_id": "good", "question_id": question.id, "response": _key(attempt, question, 0)},
+    data = client.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"items": [
+        {"client_id": "answer-bad", "question_id": 123456, "response": _key(attempt, question, 0)},
+        {"client_id": "answer-good", "question_id": question.id, "response": _key(attempt, question, 0)},
     ]}).get_json()
-    assert data["saved"] == ["good"] and data["failed"][0]["client_id"] == "bad"
+    assert data["stored"] == ["answer-good"] and data["failed"][0]["client_id"] == "answer-bad"
 
 
 def test_submitting_shows_score_skills_and_feedback(client: FlaskClient, learner) -> None:
@@ -97,7 +98,7 @@ def test_learners_cannot_open_each_others_attempts(client: FlaskClient, learner,
     intruder = app.test_client()
     login(intruder, other)
     assert intruder.get(f"/quiz/attempts/{attempt.id}").status_code == 403
-    assert intruder.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"answers": []}).status_code == 403
+    assert intruder.post(f"/quiz/attempts/{attempt.id}/answers.json", json={"items": []}).status_code == 403
 
 
 def test_instructor_runs_an_assisted_attempt(client: FlaskClient, curriculum, app) -> None:

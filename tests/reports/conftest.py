@@ -26,9 +26,11 @@ from app.catalog.models import Module
 from app.certificates.models import Completion
 from app.classes.models import Class, ClassSession, Enrolment
 from app.extensions import db
+from app.indicators import REGISTRY, Population, Unit
 from app.people import services as people
 from app.people.models import Household, Person
 from app.places.models import Commune, Village
+from app.reports.indicators import Manual
 from tests import factories
 
 BASIC = ("0.1", "0.2", "1.1", "1.2", "2.1", "2.3", "2.6", "4.2", "4.4", "5.2")  # residents-1.0.yaml
@@ -188,3 +190,44 @@ def world(curriculum: Any) -> World:
     people.erase_person(r["Quang"], actor=None)
     db.session.commit()
     return World(commune, other, villages, residents, classes, list(homes.values()))
+
+
+# Hand-entered indicators of the test's own: the real ones become computed as features record what they count
+# (door-to-door visits, phones, digital families), so the rules of hand entry are tested on indicators that stay
+# entered by hand whatever features are built.
+class _StockFigure(Manual):
+    code = "test_stock"
+    name = "Một số liệu cộng dồn (thử)"
+    order = 900
+    population = Population.ADULTS
+    cumulative = True
+
+
+class _FlowFigure(Manual):
+    code = "test_flow"
+    name = "Một số liệu phát sinh trong kỳ (thử)"
+    order = 901
+
+
+class _HouseholdStock(Manual):
+    code = "test_households"
+    name = "Hộ gia đình (thử)"
+    order = 902
+    unit = Unit.HOUSEHOLDS
+    population = Population.HOUSEHOLDS
+    cumulative = True
+
+
+class _Unentered(Manual):
+    code = "test_unentered"
+    name = "Chưa ai nhập (thử)"
+    order = 903
+    population = Population.ADULTS
+    cumulative = True
+
+
+@pytest.fixture
+def manual_indicators(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Register the test's own hand-entered indicators for one test."""
+    for indicator in (_StockFigure, _FlowFigure, _HouseholdStock, _Unentered):
+        monkeypatch.setitem(REGISTRY, indicator.code, indicator)

@@ -37,7 +37,7 @@ def pick(table: dict[figures.Place, list[Figure]], place: figures.Place, code: s
 
 
 @pytest.fixture
-def numbers(world: World) -> World:
+def numbers(world: World, manual_indicators: None) -> World:
     """Populations, targets and hand-entered figures on top of the hand-built commune."""
     population(world, None, 2026, Population.ADULTS, 20)  # the commune's own figure wins over its villages' sum
     population(world, "Đông", 2026, Population.ADULTS, 8)
@@ -51,13 +51,13 @@ def numbers(world: World) -> World:
     entry(world, None, "articles", 2026, 1, 3)  # a flow: the year is the sum of its quarters
     entry(world, None, "articles", 2026, 2, 4)
     entry(world, None, "articles", 2025, 0, 12)
-    entry(world, None, "smartphone_adults", 2026, 1, 100)  # a stock: the year is its latest quarter
-    entry(world, None, "smartphone_adults", 2026, 3, 150)
-    entry(world, None, "door_to_door_people", 2026, 0, 50)  # the year's own entry wins over its quarters
-    entry(world, None, "door_to_door_people", 2026, 1, 10)
-    entry(world, "Đông", "digital_families", 2026, 2, 5)  # no commune entry: the villages' sum
-    entry(world, "Tây", "digital_families", 2026, 2, 3)
-    entry(world, "Tây", "digital_families", 2026, 1, 1)
+    entry(world, None, "test_stock", 2026, 1, 100)  # a stock: the year is its latest quarter
+    entry(world, None, "test_stock", 2026, 3, 150)
+    entry(world, None, "test_flow", 2026, 0, 50)  # the year's own entry wins over its quarters
+    entry(world, None, "test_flow", 2026, 1, 10)
+    entry(world, "Đông", "test_households", 2026, 2, 5)  # no commune entry: the villages' sum
+    entry(world, "Tây", "test_households", 2026, 2, 3)
+    entry(world, "Tây", "test_households", 2026, 1, 1)
     entry(world, None, "households_informed", 2026, 0, 30)  # the commune's own entry wins over its villages'
     entry(world, "Đông", "households_informed", 2026, 0, 10)
     db.session.commit()
@@ -103,24 +103,24 @@ def test_hand_entered_figures_for_the_year(numbers: World) -> None:
     table = figures.figures(numbers.commune.id, Y2026)
     values = {f.indicator.code: (f.value, f.previous) for f in table[ALL] if f.indicator.manual}
     assert values["articles"] == (7, 12)  # 3 + 4; last year's own entry
-    assert values["smartphone_adults"] == (150, None)  # the latest quarter, not 250
-    assert values["door_to_door_people"] == (50, None)
-    assert values["digital_families"] == (8, None)  # Đông 5 + Tây 3 (Tây's latest quarter, not 3 + 1)
+    assert values["test_stock"] == (150, None)  # the latest quarter, not 250
+    assert values["test_flow"] == (50, None)
+    assert values["test_households"] == (8, None)  # Đông 5 + Tây 3 (Tây's latest quarter, not 3 + 1)
     assert values["households_informed"] == (30, None)
-    assert values["payment_accounts"] == (None, None)  # nothing entered: unknown, not zero
+    assert values["test_unentered"] == (None, None)  # nothing entered: unknown, not zero
     east = {f.indicator.code: f.value for f in table[numbers.village_id("Đông")] if f.indicator.manual}
-    assert (east["digital_families"], east["households_informed"], east["articles"]) == (5, 10, None)
+    assert (east["test_households"], east["households_informed"], east["articles"]) == (5, 10, None)
 
 
 def test_hand_entered_figures_for_a_quarter(numbers: World) -> None:
     q1 = figures.figures(numbers.commune.id, Period(2026, 1))
     values = {f.indicator.code: f.value for f in q1[ALL] if f.indicator.manual}
-    assert (values["articles"], values["smartphone_adults"], values["door_to_door_people"]) == (3, 100, 10)
-    assert values["digital_families"] == 1  # Tây's first quarter only
+    assert (values["articles"], values["test_stock"], values["test_flow"]) == (3, 100, 10)
+    assert values["test_households"] == 1  # Tây's first quarter only
     q2 = figures.figures(numbers.commune.id, Period(2026, 2))
     values = {f.indicator.code: f.value for f in q2[ALL] if f.indicator.manual}
     # A running total not re-entered in the second quarter still stands at its first-quarter figure.
-    assert (values["articles"], values["smartphone_adults"], values["digital_families"]) == (4, 100, 8)
+    assert (values["articles"], values["test_stock"], values["test_households"]) == (4, 100, 8)
 
 
 def test_figures_only_for_the_codes_asked(numbers: World) -> None:

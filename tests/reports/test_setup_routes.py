@@ -55,7 +55,7 @@ def test_every_page_renders_for_the_officer_and_is_refused_to_a_learner(client: 
     texts = {page: _page(client, f"/reports/commune/{cid}/{page}") for page in PAGES}
     assert "Mục tiêu năm" in texts["targets"] and "Theo kế hoạch" in texts["targets"]
     assert "Số liệu dân số năm" in texts["populations"] and "Nhập từ bảng tính" in texts["populations"]
-    assert "Số liệu nhập tay" in texts["entries"] and "Người trưởng thành có điện thoại thông minh" in texts["entries"]
+    assert "Số liệu nhập tay" in texts["entries"] and "Hộ gia đình được tuyên truyền về Phong trào" in texts["entries"]
     assert "Phân công nhiệm vụ năm" in texts["tasks"] and "Thêm nhiệm vụ" in texts["tasks"]
     assert "Kính gửi" in texts["settings"] and "12-05" in texts["settings"]
     assert "Thêm tất cả các thôn" in texts["units"]
@@ -248,6 +248,17 @@ def test_settings_are_checked_then_saved(client: FlaskClient, place) -> None:
     saved = services.settings_for(cid)
     assert (saved.unit_year_deadline, saved.quarter_days) == ("12-05", 5)
     assert saved.signer_lines == "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+
+
+def test_a_settings_form_sent_without_its_number_field_is_refused_with_a_message(client: FlaskClient,
+                                                                                 place) -> None:
+    cid = place["commune"].id
+    login(client, place["officer"])
+    fields = {"unit_year_deadline": "12-05", "commune_year_deadline": "12-10", "recipient": "Ban Chỉ đạo thành phố",
+              "plan_reference": "", "signer_lines": "", "signer_name": ""}
+    page = client.post(f"/reports/commune/{cid}/settings", data=fields)  # "quarter_days" not sent at all (a forgery)
+    assert page.status_code == 200 and "Vui lòng nhập một số." in page.get_data(as_text=True)
+    assert _count(ReportSettings) == 0
 
 
 @pytest.mark.parametrize(("text", "ok"), [("12-05", True), ("2-28", True), ("02-29", False), ("13-01", False),

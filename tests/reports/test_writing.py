@@ -32,7 +32,7 @@ def reports() -> int:
 
 
 @pytest.fixture
-def setup(world: World) -> dict[str, Any]:
+def setup(world: World, manual_indicators: None) -> dict[str, Any]:
     """The hand-built commune with an officer and three reporting units (one inactive)."""
     officer = factories.person(world.commune, name="Đỗ Thị Lan", role=Role.OFFICER, birth_year=None)
     east = ReportingUnit(commune_id=world.commune.id, name="Thôn Đông", village_id=world.village_id("Đông"))
@@ -77,10 +77,10 @@ def test_submission_freezes_the_figures_and_a_new_version_shows_today_s(setup: d
     world, officer = setup["world"], setup["officer"]
     report = writing.open_report(world.commune, None, Y2026, actor=officer, today=TODAY)
     writing.save_draft(report, {"intro": "  Mở đầu  ", "results": "Kết quả", "unknown": "bỏ qua"},
-                       {"articles": " 7 ", "basic_skills": "99", "smartphone_adults": ""}, number="12/BC-UBND",
+                       {"articles": " 7 ", "basic_skills": "99", "test_stock": ""}, number="12/BC-UBND",
                        actor=officer)
     draft = values(writing.figures_for(report))
-    assert (draft["basic_skills"], draft["articles"], draft["smartphone_adults"]) == (7, 7, None)
+    assert (draft["basic_skills"], draft["articles"], draft["test_stock"]) == (7, 7, None)
     writing.submit(report, actor=officer)
     db.session.commit()
 
@@ -188,7 +188,7 @@ def test_standings_say_who_is_late_and_summed_adds_what_was_submitted(setup: dic
     assert (after[1].report, after[1].submitted) == (draft, None)
     assert writing.summed(after)["articles"] == 3  # the youth union's draft adds nothing
 
-    writing.save_draft(draft, {}, {"articles": "2", "door_to_door_people": "40"}, number="", actor=officer)
+    writing.save_draft(draft, {}, {"articles": "2", "test_flow": "40"}, number="", actor=officer)
     writing.submit(draft, actor=officer)
     writing.new_version(sent, actor=officer)  # a new draft of Đông: its submitted version still counts
     db.session.commit()
@@ -198,9 +198,9 @@ def test_standings_say_who_is_late_and_summed_adds_what_was_submitted(setup: dic
     totals = writing.summed(now)
     # Đông's village figures (An, Bình, Chi, Oanh; the phone class; An, Tâm, Bình) plus both units' entries.
     assert {code: totals.get(code) for code in ("basic_skills", "classes_held", "learners_trained", "articles",
-                                                "door_to_door_people", "smartphone_adults")} == \
-        {"basic_skills": 4, "classes_held": 1, "learners_trained": 3, "articles": 5, "door_to_door_people": 40,
-         "smartphone_adults": None}
+                                                "test_flow", "test_stock")} == \
+        {"basic_skills": 4, "classes_held": 1, "learners_trained": 3, "articles": 5, "test_flow": 40,
+         "test_stock": None}
 
 
 def test_deadlines_default_and_custom(setup: dict[str, Any]) -> None:
