@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test setup setup-dev translations messages lock bench clean
+.PHONY: run test lint setup setup-dev translations messages lock bench clean
 
 run: setup translations  ## Start the app on SQLite with demo data at http://127.0.0.1:$(PORT)
 	$(BIN)/flask db upgrade
@@ -19,6 +19,10 @@ PYTEST_ARGS ?= -n auto --dist loadfile
 
 test: setup-dev translations  ## Run the whole test suite (TEST_DATABASE_URL picks another database)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup-dev  ## Lint (ruff) and type-check (mypy: the kernel and every service, strict)
+	$(BIN)/ruff check app tests bench migrations/env.py wsgi.py
+	$(BIN)/mypy
 
 setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev

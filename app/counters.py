@@ -51,8 +51,8 @@ class DatabaseStorage(Storage):
         table = RateLimitCounter.__table__
         insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
         ended = table.c.expires_at <= now
-        stmt = insert(table).values(key=key[:255], count=amount, expires_at=now + expiry)
-        stmt = stmt.on_conflict_do_update(index_elements=[table.c.key], set_={
+        upsert = insert(table).values(key=key[:255], count=amount, expires_at=now + expiry)
+        stmt = upsert.on_conflict_do_update(index_elements=[table.c.key], set_={
             "count": case((ended, amount), else_=table.c.count + amount),
             "expires_at": case((ended, now + expiry), else_=table.c.expires_at),
         }).returning(table.c.count)

@@ -67,8 +67,8 @@ def device_time(value: Any) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        parsed = parsed.astimezone(dt.UTC) if parsed.tzinfo else None
+        written = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = written.astimezone(dt.UTC) if written.tzinfo else None
     except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved into UTC
         return None
     return parsed if parsed and DEVICE_YEARS[0] <= parsed.year < DEVICE_YEARS[1] else None

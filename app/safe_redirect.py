@@ -1,6 +1,7 @@
 """Redirect targets that can only stay on this site (no open redirects)."""
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import request, url_for
@@ -14,11 +15,11 @@ def is_local(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def back_or(endpoint: str, **values: object) -> str:
+def back_or(endpoint: str, **values: Any) -> str:
     """Return the `next` field or the referring page on this site, else the endpoint's URL."""
     target = request.values.get("next")
-    if is_local(target):
-        return target  # type: ignore[return-value]
+    if target is not None and is_local(target):
+        return target
     referrer = request.referrer
     if referrer and urlsplit(referrer).netloc == request.host:
         parts = urlsplit(referrer)

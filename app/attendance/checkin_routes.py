@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from flask import Response, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,6 +25,7 @@ from app.classes.models import ClassSession
 from app.errors import DomainError, show_on_form
 from app.extensions import db, limiter, utcnow
 from app.people import services as people
+from app.qr import svg as qr_svg
 
 GRANT = "attendance_grant"
 # A learner who scans the room's QR code before signing in keeps the proof through the sign-in.
@@ -37,7 +36,7 @@ def _secret() -> str:
     return str(current_app.config["SECRET_KEY"])
 
 
-def _rules(session_: ClassSession) -> dict[str, int]:
+def _rules(session_: ClassSession) -> settings.AttendanceRules:
     return settings.settings_for(session_.class_.commune_id)
 
 
@@ -104,8 +103,7 @@ def qr_image(session_id: int) -> Response:
     now = utcnow()
     if checkins.window_state(found, now, late_window) != "open":
         abort(404)
-    image = qrcode.make(_scan_url(found, now), image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    return Response(image.to_string(encoding="unicode"), mimetype="image/svg+xml")
+    return Response(qr_svg(_scan_url(found, now), border=2), mimetype="image/svg+xml")
 
 
 @bp.get("/attendance/scan/<int:session_id>/<qr_token>")
@@ -118,7 +116,7 @@ def scan(session_id: int, qr_token: str) -> Any:
         if found is None:
             raise DomainError(checkins.BAD_CODE)
         checkins.verify_token(found, qr_token, secret=_secret(), now=now,
-                             late_window_minutes=_rules(found)["late_window_minutes"])
+                             late_window_minutes=_rules(found).late_window_minutes)
     except DomainError as error:
         return render_template("attendance/scan_refused.html", message=str(error.message)), 400
     who = current_user.id if current_user.is_authenticated else None
@@ -169,13 +167,13 @@ def checkin() -> Any:
             else:
                 target = checkins.session_for_code(current_user, form.code.data or "", secret=_secret(), now=now,
                                                   late_window_minutes=settings.settings_for(
-                                                      current_user.commune_id)["late_window_minutes"])
+                                                      current_user.commune_id).late_window_minutes)
                 at, source = now, "code"
                 session[GRANT] = {"s": target.id, "at": now.timestamp(), "p": current_user.id, "via": "code"}
             rules = _rules(target)
             result = checkins.check_in(target, current_user, now=now, at=at, source=source,
-                                      grace_minutes=rules["grace_minutes"],
-                                      late_window_minutes=rules["late_window_minutes"])
+                                      grace_minutes=rules.grace_minutes,
+                                      late_window_minutes=rules.late_window_minutes)
         except DomainError as error:
             db.session.rollback()
             g.attendance_code_failed = True
@@ -214,8 +212,8 @@ def enrol() -> Any:
         if row.status == "enrolled":
             rules = _rules(granted)
             result = checkins.check_in(granted, current_user, now=now, at=checkins.grant_time(grant),
-                                      source=grant.get("via", "qr"), grace_minutes=rules["grace_minutes"],
-                                      late_window_minutes=rules["late_window_minutes"])
+                                      source=grant.get("via", "qr"), grace_minutes=rules.grace_minutes,
+                                      late_window_minutes=rules.late_window_minutes)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")

@@ -30,7 +30,7 @@ def checkin_panel(person: Any) -> dict[str, Any] | None:
     if not sessions:
         return None
     now = utcnow()
-    late = settings.settings_for(person.commune_id)["late_window_minutes"]
+    late = settings.settings_for(person.commune_id).late_window_minutes
     return {"sessions": [(s, checkin.window_state(s, now, late)) for s in sessions]}
 
 

@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, NumberRange
 
-from app.attendance.settings import LIMITS
+from app import settings as kernel
+from app.attendance.settings import AttendanceRules
 from app.forms import CleanForm
 
 
@@ -22,7 +23,7 @@ class CheckinForm(CleanForm):
 
 
 def _minutes(label: str, key: str) -> IntegerField:
-    low, high = LIMITS[key]
+    low, high = kernel.limits(AttendanceRules, key)
     return IntegerField(label, render_kw={"inputmode": "numeric"},
                         validators=[InputRequired(_l("Vui lòng nhập một số.")),
                                     NumberRange(low, high, _l("Giá trị phải từ %(low)s đến %(high)s.", low=low,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import policy, spreadsheets
+from app import settings as kernel
 from app.attendance import bp, marks, reports, settings
 from app.attendance.forms import SettingsForm
 from app.classes.models import Class
@@ -30,10 +31,10 @@ def _villages_seen(commune: Commune) -> set[int] | None:
 
 
 def _streak(commune: Commune) -> int:
-    low, high = settings.LIMITS["absentee_streak"]
+    low, high = kernel.limits(settings.AttendanceRules, "absentee_streak")
     wanted = request.args.get("n", type=int)
     return wanted if wanted is not None and low <= wanted <= high else \
-        settings.settings_for(commune.id)["absentee_streak"]
+        settings.settings_for(commune.id).absentee_streak
 
 
 @bp.get("/communes/<int:commune_id>/attendance")
@@ -98,10 +99,11 @@ def settings_page(commune_id: int) -> Any:
     """Let the commune choose the QR code's late window, when a learner counts as late, and the absentee run."""
     commune = db.get_or_404(Commune, commune_id)
     policy.authorize("attendance.settings", commune)
-    form = SettingsForm(data=settings.settings_for(commune.id))
+    form = SettingsForm(obj=settings.settings_for(commune.id))
     if form.validate_on_submit():
         try:
-            settings.save_settings(commune, {k: getattr(form, k).data for k in settings.DEFAULTS}, actor=current_user)
+            values = {key: getattr(form, key).data for key in settings.STORE.names}
+            settings.save_settings(commune, values, actor=current_user)
         except DomainError as error:
             db.session.rollback()
             show_on_form(form, error)

@@ -1,23 +1,22 @@
-"""Read question banks written in Moodle's GIFT format (standard library only; `flask courses parse-gift`).
+"""Read question banks written in Moodle's GIFT format (`flask courses parse-gift`).
 
 Follows Moodle's importer (question/format/gift/format.php): a question is a run of non-blank
 lines; `//` lines are comments whose `[id:…]` and `[tag:…]` give the idnumber and tags; each
-line is trimmed as Moodle does. Where Moodle silently imports nonsense, we report an error:
-  - a multichoice block with any `=` answer is single-answer ("multichoice"); one with only `~`
-    answers is "multiresponse", whose positive weights must add up to 100% (Moodle's rule);
-  - a single-answer or short-answer question needs an answer worth 100%;
-  - matching needs at least 3 lines `=… -> …`, at least 2 of them with a left side (Moodle's
-    editing form demands 2 questions and 3 answers; with only 2 pairs the last one is a gift);
-    `= -> X` is an extra wrong choice, as in Moodle;
+line is trimmed as Moodle does. This module reads what every question shares (title, text,
+format, the one `{…}` answer block, general feedback, weights, escapes); what is inside the
+block is read by the question types (app/quizzes/types.py, `from_gift`), asked in their
+`gift_order`: the first one that recognises the block reads it, with the type's own rules
+(e.g. multiple-response weights must add up to 100%, matching needs 2 real pairs). This module
+names no question type. Where Moodle silently imports nonsense, we report an error:
   - a title used twice in one file is an error and the later question is dropped, because
     titles (e.g. NCT-01-Q01) identify questions when a bank is synced; the same for `[id:…]`;
   - `[tag:…]`/`[id:…]` comments separated from their question by a blank line are reported,
     since the question would otherwise silently lose its skill codes;
-  - `=%50%` weights are read in multichoice too (Moodle would keep "%50%" as text), so a
-    single-answer question whose best answer is below 100% is reported.
-Numerical, essay and description questions are reported as unsupported. True/false questions
-get two answers, "true" then "false", each with the feedback shown when it is chosen. Errors
-carry the line where the question starts, or the line of the offending brace or answer.
+  - `=%50%` weights are read in every answer (Moodle would keep "%50%" as text in some types).
+Blocks no type reads are reported: essay (empty), numerical (`{#…}`) and description (no block)
+questions as unsupported, anything else as text before the first `=` or `~`. Errors carry the
+line where the question starts, or the line of the offending brace or answer. Besides the
+standard library it imports only the type registry, which imports no other feature.
 """
 from __future__ import annotations
 
@@ -25,14 +24,15 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NoReturn
+
+from app.quizzes.types import gift_readers
 
 from .gift_messages import MESSAGES
 
-TYPES = ("multichoice", "multiresponse", "truefalse", "shortanswer", "matching")
 FORMATS = ("moodle", "html", "markdown", "plain")
 BLANK = "_____"  # Moodle's marker for the missing word
-MIN_MATCH_LINES = 3
-MIN_MATCH_PAIRS = 2
+
 
 @dataclass(frozen=True)
 class GiftAnswer:
@@ -44,7 +44,7 @@ class GiftAnswer:
 
 @dataclass(frozen=True)
 class GiftQuestion:
-    type: str  # one of TYPES
+    type: str  # a question type's name (app.quizzes.types.TYPES)
     title: str | None
     text: str  # with BLANK where the answers were, if missing_word
     text_format: str  # one of FORMATS
@@ -74,7 +74,7 @@ class GiftError:
 
     def message_en(self) -> str:
         """Return the same message in English."""
-        pair = MESSAGES.get(self.code)
+        pair = message_of(self.code)
         return pair[1].format(**dict(self.params)) if pair else self.message
 
     def __str__(self) -> str:
@@ -87,10 +87,19 @@ class GiftResult:
     errors: tuple[GiftError, ...]
 
 
+def message_of(code: str) -> tuple[str, str] | None:
+    """Return an error code's message in Vietnamese and English: the reader's own, or a question type's."""
+    return MESSAGES.get(code) or next((kind.gift_messages[code] for kind in gift_readers()
+                                       if code in kind.gift_messages), None)
+
+
 def make_error(file: str, line: int, code: str, **params: object) -> GiftError:
     """Build a GiftError whose message comes from the message table."""
     text_params = {k: str(v) for k, v in params.items()}
-    return GiftError(file, line, code, MESSAGES[code][0].format(**text_params),
+    pair = message_of(code)
+    if pair is None:
+        raise KeyError(code)
+    return GiftError(file, line, code, pair[0].format(**text_params),
                      tuple(sorted(text_params.items())))
 
 
@@ -108,7 +117,6 @@ _WEIGHT = re.compile(r"%([^%\n]*)%")
 _NUMBER = re.compile(r"-?\d{1,3}(?:\.\d+)?")
 _ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])+)\]")
-_TRUEFALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
 def _scan(s: str, token: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, str]]:
@@ -184,71 +192,59 @@ def _items(block: _Block, start: int, end: int, markers: str) -> list[tuple[str,
     return [(tok, body[p + 1:e], block.line(p)) for (p, tok), e in zip(found, ends, strict=True)]
 
 
-def _multichoice(block: _Block, start: int, end: int, qline: int) -> tuple[str, list[GiftAnswer]]:
-    """Read `=`/`~` answers; a block without `=` is multiresponse (Moodle's rule)."""
-    items = _items(block, start, end, "=~")
-    answers: list[GiftAnswer] = []
-    for tok, raw, line in items:
-        weight, rest = _weight(raw, line)
-        text, feedback, _ = _split_feedback(rest)
-        if not text:
-            raise _Fail(line, "empty_answer")
-        default = 1.0 if tok == "=" else 0.0
-        answers.append(GiftAnswer(text, default if weight is None else weight, feedback))
-    if len(answers) < 2:
-        raise _Fail(qline, "too_few_answers")
-    fractions = [a.fraction for a in answers]
-    if any(tok == "=" for tok, _, _ in items):
-        if abs(max(fractions) - 1) > 1e-9:
-            raise _Fail(qline, "no_full_credit", best=f"{max(fractions) * 100:g}")
-        return "multichoice", answers
-    total = sum(f for f in fractions if f > 0)
-    if total == 0:
-        raise _Fail(qline, "no_correct")
-    if round(total, 2) != 1:  # Moodle accepts 3 x 33.333% the same way
-        raise _Fail(qline, "weights_sum", total=f"{total * 100:g}")
-    return "multiresponse", answers
+class _AnswerBlock:
+    """A question's answer block as the question types read it (app.quizzes.types.GiftBlock)."""
 
+    def __init__(self, block: _Block, start: int, end: int, qline: int) -> None:
+        self._block, self._start, self._end, self.line = block, start, end, qline
+        self.opening = block.line(start - 1)  # the line of its `{`
+        self.source = block.body[start:end]
+        self.content = self.source.strip()
+        self.markers = {tok for _, tok in _scan(block.body, "[=~]", start, end)}
 
-def _shortanswer(block: _Block, start: int, end: int, qline: int) -> list[GiftAnswer]:
-    """Read `=answer` lines, full credit unless weighted."""
-    answers: list[GiftAnswer] = []
-    for _, raw, line in _items(block, start, end, "="):
-        weight, rest = _weight(raw, line)
-        text, feedback, _ = _split_feedback(rest)
-        if not text:
-            raise _Fail(line, "empty_answer")
-        answers.append(GiftAnswer(text, 1.0 if weight is None else weight, feedback))
-    best = max(a.fraction for a in answers)
-    if abs(best - 1) > 1e-9:
-        raise _Fail(qline, "no_full_credit", best=f"{best * 100:g}")
-    return answers
+    def items(self, markers: str) -> list[tuple[str, str, int]]:
+        """Split the block at unescaped markers into (marker, raw text, line) items."""
+        return _items(self._block, self._start, self._end, markers)
 
+    def weighted(self, raw: str, line: int) -> tuple[float | None, str]:
+        """Split a leading `%N%` weight off an answer; return (fraction or None, rest)."""
+        return _weight(raw, line)
 
-def _matching(block: _Block, start: int, end: int, qline: int) -> list[GiftAnswer]:
-    """Read `=left -> right` pairs; an empty left side is an extra wrong choice."""
-    answers: list[GiftAnswer] = []
-    for _, raw, line in _items(block, start, end, "="):
-        if "->" not in raw:
-            raise _Fail(line, "match_arrow", text=_short(raw))
-        left, right = (_unescape(side).strip() for side in raw.split("->", 1))
-        if not right:
-            raise _Fail(line, "empty_answer")
-        answers.append(GiftAnswer(left, 1.0 if left else 0.0, None, right))
-    if len(answers) < MIN_MATCH_LINES or sum(1 for a in answers if a.text) < MIN_MATCH_PAIRS:
-        raise _Fail(qline, "match_count")
-    return answers
+    def split(self, raw: str, parts: int = 2) -> tuple[str, str | None, str | None]:
+        """Split raw answer text at its first parts-1 unescaped `#`; return unescaped pieces."""
+        return _split_feedback(raw, parts)
 
+    def unescape(self, text: str) -> str:
+        """Replace GIFT escapes with the characters they stand for."""
+        return _unescape(text)
 
-def _truefalse(raw: str) -> list[GiftAnswer] | None:
-    """Read `T#wrong feedback#right feedback`, or return None if raw is not true/false."""
-    head, wrong, right = _split_feedback(raw, 3)
-    if head not in _TRUEFALSE:  # case-sensitive like Moodle; {true} is not true/false there
-        return None
-    correct = _TRUEFALSE[head]
-    # Moodle's order: the first feedback is shown for the wrong choice, the second for the right.
-    return [GiftAnswer("true", 1.0 if correct else 0.0, right if correct else wrong),
-            GiftAnswer("false", 0.0 if correct else 1.0, wrong if correct else right)]
+    def quote(self, raw: str) -> str:
+        """Shorten raw source text for quoting in a message."""
+        return _short(raw)
+
+    def answer(self, text: str, fraction: float, feedback: str | None = None, match: str | None = None) -> GiftAnswer:
+        """Return one answer as read."""
+        return GiftAnswer(text, fraction, feedback, match)
+
+    def fail(self, line: int, code: str, **params: object) -> NoReturn:
+        """Give up on the question with an error (its code from MESSAGES or the type's gift_messages)."""
+        raise _Fail(line, code, **params)
+
+    def read(self) -> tuple[str, list[GiftAnswer]]:
+        """Return the type and answers of the first question type that reads the block; fail if none does."""
+        readers = gift_readers()
+        for kind in readers:
+            if kind.gift_order < 0 and (answers := kind.from_gift(self)) is not None:
+                return kind.name, list(answers)
+        if not self.content:  # Moodle looks for these two first; no type here reads them
+            self.fail(self.opening, "essay")
+        if self.content.startswith("#"):
+            self.fail(self.opening, "numerical")
+        for kind in readers:
+            if kind.gift_order >= 0 and (answers := kind.from_gift(self)) is not None:
+                return kind.name, list(answers)
+        self.items("=~")  # text before the first marker fails here
+        self.fail(self.line, "no_marker", text=_short(self.content))
 
 
 def _parse_block(block: _Block, category: str | None) -> GiftQuestion | str | None:
@@ -303,20 +299,7 @@ def _parse_block(block: _Block, category: str | None) -> GiftQuestion | str | No
     if general:
         ans_end = general[-1][0]
         general_feedback = _unescape(body[ans_end + 4:b]).strip() or None
-    content = body[ans_start:ans_end].strip()
-    if not content:
-        raise _Fail(block.line(a), "essay")
-    if content.startswith("#"):
-        raise _Fail(block.line(a), "numerical")
-    markers = {tok for _, tok in _scan(body, "[=~]", ans_start, ans_end)}
-    if "~" in markers:
-        qtype, answers = _multichoice(block, ans_start, ans_end, qline)
-    elif "=" in markers and "->" in content:
-        qtype, answers = "matching", _matching(block, ans_start, ans_end, qline)
-    elif (tf := _truefalse(body[ans_start:ans_end])) is not None:
-        qtype, answers = "truefalse", tf
-    else:
-        qtype, answers = "shortanswer", _shortanswer(block, ans_start, ans_end, qline)
+    qtype, answers = _AnswerBlock(block, ans_start, ans_end, qline).read()
     idnumber, tags = _comment_meta(block.comments)
     return GiftQuestion(qtype, title, text, fmt.group(1) if fmt else "moodle", tuple(answers),
                         general_feedback, category, tags, idnumber, qline, missing_word)

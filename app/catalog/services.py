@@ -50,8 +50,8 @@ def current_framework() -> FrameworkVersion | None:
 
 def _sync_framework(courses: Courses, report: SyncReport) -> FrameworkVersion:
     spec = courses.framework
-    existing = db.session.scalar(select(FrameworkVersion).where(FrameworkVersion.code == spec.code,
-                                                                FrameworkVersion.version == spec.version))
+    existing: FrameworkVersion | None = db.session.scalar(select(FrameworkVersion).where(
+        FrameworkVersion.code == spec.code, FrameworkVersion.version == spec.version))
     if existing is not None:
         if existing.content_hash != spec.content_hash:
             raise DomainError(_l("Khung kỹ năng đã thay đổi nhưng vẫn mang phiên bản %(v)s. Hãy tăng \"version\" "

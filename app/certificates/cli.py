@@ -37,8 +37,8 @@ def issue(class_id: int, signer_phone: str | None, base_url: str | None, confirm
         completion.confirm(klass, standings, actor=actor, now=utcnow())
         db.session.commit()
     learners = [s.person for s in standings if s.confirmed]
-    signer = issuing.Signer(rules["officer_name"] or (actor.full_name if actor else "—"),
-                            rules["officer_title"] or "Cán bộ Văn hóa - Xã hội")
+    signer = issuing.Signer(rules.officer_name or (actor.full_name if actor else "—"),
+                            rules.officer_title or "Cán bộ Văn hóa - Xã hội")
     with click.progressbar(length=len(learners), label=f"Issuing certificates for {klass.title}") as bar:
         for start in range(0, len(learners), BATCH):
             chunk = learners[start:start + BATCH]

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, case, delete, func, literal_column, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 
-from app import vietnam
+from app import settings, vietnam
 from app.attendance import reports as attendance
 from app.attendance.marks import STATUSES
 from app.attendance.reports import Rate
@@ -23,54 +23,50 @@ from app.extensions import db
 from app.people.models import Person
 from app.quizzes.models import Attempt, PracticalCheck
 
-# Decision 757 leaves these to the organiser; the README states them. Communes change them.
-DEFAULT_RULES: dict[str, Any] = {"attendance_percent": 70, "require_assessment": True, "require_practical": True,
-                                 "confirmation": "officer", "officer_name": "", "officer_title": ""}
 CONFIRMATIONS = ("officer", "auto")
 
 
-def rules_for(commune_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CompletionTerms:
+    """What a learner must do to complete a class's modules, who confirms it, who signs the certificates.
+    Decision 757 leaves these to the organiser; the README states the defaults."""
+
+    attendance_percent: int = settings.number(70, 0, 100, message=_l("Tỉ lệ buổi học phải từ 0 đến 100%."))
+    require_assessment: bool = settings.flag(True)
+    require_practical: bool = settings.flag(True)
+    confirmation: str = settings.choice("officer", CONFIRMATIONS, message=_l("Cách xác nhận không hợp lệ."))
+    officer_name: str = settings.text("", 120)  # printed on certificates; empty: the officer who issues them
+    officer_title: str = settings.text("", 160)
+
+
+# A commune's own, else the system's (the row with no commune), else the defaults.
+STORE = settings.Settings(CompletionTerms, CompletionRules)
+DEFAULT_RULES = STORE.defaults
+
+
+def rules_for(commune_id: int) -> CompletionTerms:
     """Return the completion rules in force for a commune (its own, else the system's, else the defaults)."""
-    return rules_by_commune({commune_id})[commune_id]
+    return STORE.get(commune_id=commune_id)
 
 
-def rules_by_commune(commune_ids: set[int]) -> dict[int, dict[str, Any]]:
+def rules_by_commune(commune_ids: set[int]) -> dict[int, CompletionTerms]:
     """Return the completion rules in force for each of these communes, in one query."""
-    rows = {r.commune_id: r for r in db.session.scalars(select(CompletionRules).where(
-        CompletionRules.commune_id.in_(sorted(commune_ids)) | CompletionRules.commune_id.is_(None)))}
-    found: dict[int, dict[str, Any]] = {}
-    for commune_id in commune_ids:
-        row = rows.get(commune_id) or rows.get(None)
-        found[commune_id] = {key: getattr(row, key) for key in DEFAULT_RULES} if row else dict(DEFAULT_RULES)
-    return found
+    return STORE.many({"commune_id": commune_id} for commune_id in commune_ids)
 
 
-def attendance_met(share: float | None, rules: dict[str, Any]) -> bool:
+def attendance_met(share: float | None, rules: CompletionTerms) -> bool:
     """Tell whether a share of sessions attended (None: nothing marked yet) meets the commune's rule."""
-    return share is not None and share + 1e-9 >= rules["attendance_percent"] / 100
+    return share is not None and share + 1e-9 >= rules.attendance_percent / 100
 
 
-def module_met(passed: bool, practised: bool, rules: dict[str, Any]) -> bool:
+def module_met(passed: bool, practised: bool, rules: CompletionTerms) -> bool:
     """Tell whether a learner meets the rules on one module: its assessment passed, its practical tasks done."""
-    return (passed or not rules["require_assessment"]) and (practised or not rules["require_practical"])
+    return (passed or not rules.require_assessment) and (practised or not rules.require_practical)
 
 
 def save_rules(commune_id: int, values: dict[str, Any], actor: Person | None) -> CompletionRules:
-    """Store a commune's completion rules after checking them."""
-    percent = values.get("attendance_percent")
-    if not isinstance(percent, int) or not 0 <= percent <= 100:
-        raise DomainError(_l("Tỉ lệ buổi học phải từ 0 đến 100%."), field="attendance_percent")
-    if values.get("confirmation") not in CONFIRMATIONS:
-        raise DomainError(_l("Cách xác nhận không hợp lệ."), field="confirmation")
-    row = db.session.scalar(select(CompletionRules).where(CompletionRules.commune_id == commune_id))
-    if row is None:
-        row = CompletionRules(commune_id=commune_id)
-        db.session.add(row)
-    for key in DEFAULT_RULES:
-        value = values.get(key)
-        setattr(row, key, " ".join(value.split())[:160] if isinstance(value, str) else value)
-    row.updated_by_id = actor.id if actor else None
-    db.session.flush()
+    """Store a commune's completion rules after checking them (those not given keep the value in force)."""
+    row: CompletionRules = STORE.save(values, actor=actor, commune_id=commune_id)
     return row
 
 
@@ -105,7 +101,7 @@ class Standing:
             for m in self.modules)
 
 
-def class_standing(klass: Class, rules: dict[str, Any], *, as_of: dt.datetime | None = None) -> list[Standing]:
+def class_standing(klass: Class, rules: CompletionTerms, *, as_of: dt.datetime | None = None) -> list[Standing]:
     """Evaluate every enrolled learner of a class against the rules (a few queries for the whole class)."""
     return standings_for([klass], {klass.commune_id: rules}, as_of=as_of)[klass.id]
 
@@ -122,7 +118,7 @@ def _learners(class_ids: list[int], as_of: dt.datetime | None) -> list[tuple[int
     return [(row.class_id, row.Person, attendance._rate(row)) for row in rows]
 
 
-def standings_for(classes: list[Class], rules: dict[int, dict[str, Any]], *,
+def standings_for(classes: list[Class], rules: dict[int, CompletionTerms], *,
                   as_of: dt.datetime | None = None) -> dict[int, list[Standing]]:
     """Evaluate the learners of many classes at once (`rules` by commune id); as many queries for one class as for
     fifty, whatever the number of modules taught."""
@@ -177,7 +173,7 @@ class Tally:
     waiting: int = 0
 
 
-def tallies(class_ids: list[int], rules: dict[int, dict[str, Any]], *,
+def tallies(class_ids: list[int], rules: dict[int, CompletionTerms], *,
             as_of: dt.datetime | None = None) -> dict[int, Tally]:
     """Count, per class, what `standings_for` would show as eligible, confirmed and waiting (`rules` by commune id),
     in one aggregate query: one row of counts per enrolled learner, no objects."""
@@ -197,13 +193,13 @@ def tallies(class_ids: list[int], rules: dict[int, dict[str, Any]], *,
     return {cid: Tally(*values) for cid, values in counts.items()}
 
 
-def _modules_met(row: Any, rules: dict[str, Any]) -> int:
+def _modules_met(row: Any, rules: CompletionTerms) -> int:
     """How many of a learner's modules meet the rules (as `module_met`), from the counts `_progress` gives."""
-    if rules["require_assessment"] and rules["require_practical"]:
+    if rules.require_assessment and rules.require_practical:
         return int(row.both or 0)
-    if rules["require_assessment"]:
+    if rules.require_assessment:
         return int(row.passed or 0)
-    if rules["require_practical"]:
+    if rules.require_practical:
         return int(row.practised or 0)
     return int(row.module or 0)
 
@@ -303,7 +299,7 @@ def confirm(klass: Class, standings: list[Standing], *, actor: Person | None, no
 def auto_confirm(klass: Class, *, now: dt.datetime) -> int:
     """Where the commune chose automatic confirmation, confirm everyone eligible in the class now."""
     rules = rules_for(klass.commune_id)
-    if rules["confirmation"] != "auto":
+    if rules.confirmation != "auto":
         return 0
     return confirm(klass, class_standing(klass, rules), actor=None, now=now)
 

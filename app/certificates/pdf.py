@@ -6,7 +6,7 @@ so every Vietnamese diacritic prints on any machine and the text can be copied a
 
 Speed comes from doing each costly thing once: fonts are registered and templates parsed once
 per process (cached by path and modification time), the border is computed once per template,
-the QR code is one vector path, and the QR mask is chosen on bitsets (see `qr.py`).
+the QR code is one vector path, and its mask is fixed rather than scored (see `app/qr.py`).
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +28,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from app import qr
 from app.printing import fit_text, wrap_text
 
 from . import layout, template
 from .layout import CertificateFields, TemplateError, fill, placeholder_values
-from .qr import qr_modules
 from .template import (
     CertificateTemplate,
     ElementType,
@@ -51,7 +50,7 @@ from .template import (
 
 __all__ = ["CertificateFields", "CertificateTemplate", "TemplateError", "ELEMENT_TYPES",
            "DEFAULT_TEMPLATE", "load_template", "render_certificate", "render_certificates",
-           "placeholder_values", "qr_modules"]
+           "placeholder_values"]
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "certificates" / "templates" / "default.yaml"
 P = Mapping[str, Any]
@@ -135,15 +134,9 @@ def _draw_image(c: Canvas, p: P, ctx: _Ctx) -> None:
 def _draw_qr(c: Canvas, p: P, ctx: _Ctx) -> None:
     if not (data := _resolve(p["data"], ctx)):
         return
-    modules = qr_modules(data, p["error_correction"])
-    n, ops = len(modules), []
-    for r, row in enumerate(modules):
-        col = 0
-        for dark, run in groupby(row):  # one rectangle per horizontal run of dark modules
-            length_ = len(list(run))
-            if dark:
-                ops.append(f"{col} {n - 1 - r} {length_} 1 re")
-            col += length_
+    symbol = qr.modules(data, p["error_correction"])
+    n = len(symbol)
+    ops = [f"{col} {n - 1 - r} {length_} 1 re" for r, col, length_ in qr.runs(symbol)]
     quiet = int(p["quiet_zone"])
     module = p["size"] / (n + 2 * quiet)
     x0, y0 = p["x"], ctx.height - p["y"] - p["size"]

@@ -44,8 +44,8 @@ def base_url() -> str:
 
 def _signer(klass: Class) -> issuing.Signer:
     rules = completion.rules_for(klass.commune_id)
-    return issuing.Signer(rules["officer_name"] or current_user.full_name,
-                          rules["officer_title"] or _("Cán bộ Văn hóa - Xã hội"))
+    return issuing.Signer(rules.officer_name or current_user.full_name,
+                          rules.officer_title or _("Cán bộ Văn hóa - Xã hội"))
 
 
 @bp.get("/classes/<int:class_id>/completion")
@@ -55,7 +55,7 @@ def class_completion(class_id: int) -> str:
     klass = db.get_or_404(Class, class_id)
     policy.authorize("certificates.view_class", klass)
     rules = completion.rules_for(klass.commune_id)
-    if rules["confirmation"] == "auto":
+    if rules.confirmation == "auto":
         try:
             if completion.auto_confirm(klass, now=utcnow()):
                 db.session.commit()
@@ -230,9 +230,9 @@ def rules(commune_id: int) -> Any:
     """Let the commune set its completion rules and who confirms (defaults in the README)."""
     commune = db.get_or_404(Commune, commune_id)
     policy.authorize("certificates.manage", commune)
-    form = RulesForm(data=completion.rules_for(commune.id))
+    form = RulesForm(obj=completion.rules_for(commune.id))
     if form.validate_on_submit():
-        values = {key: getattr(form, key).data for key in completion.DEFAULT_RULES}
+        values = {key: getattr(form, key).data for key in completion.STORE.names}
         try:
             completion.save_rules(commune.id, values, current_user)
         except DomainError as error:

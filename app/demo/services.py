@@ -31,7 +31,7 @@ STAFF_PASSWORD = "hocvuso2026"
 LEARNER_PIN = "246810"
 
 VILLAGES = (("Thôn Đông", "thon"), ("Thôn Trung Hòa", "thon"), ("Thôn Tây", "thon"))
-VENUES = (
+VENUES: tuple[dict[str, Any], ...] = (
     {"name": "Nhà văn hóa thôn Đông", "village": "Thôn Đông", "address": "Đường trục thôn Đông", "capacity": 40,
      "tablets": 10, "wifi": True, "screen": True, "step_free": True, "accessible_toilet": True,
      "ground_floor": True, "active": True},
@@ -264,7 +264,8 @@ def _village_venues(commune: Commune) -> dict[int, int]:
     venues: dict[int, int] = {}
     for venue_id, village_id in db.session.execute(select(Venue.id, Venue.village_id).where(
             Venue.commune_id == commune.id, Venue.village_id.is_not(None)).order_by(Venue.id)):
-        venues.setdefault(village_id, venue_id)
+        if village_id is not None:
+            venues.setdefault(village_id, venue_id)
     missing = [v for v in commune.villages if v.id not in venues]
     rows = [{"commune_id": commune.id, "village_id": v.id, "name": f"Nhà văn hóa {v.name}", "address": "",
              "capacity": 40, "tablets": 5, "wifi": True, "notes": "", "created_at": utcnow()} for v in missing]
@@ -332,18 +333,19 @@ def write_classes(commune: Commune, planned: list[PlannedClass], *, today: dt.da
         ModuleVersion.id.in_([m.current_version_id for m in modules.values() if m.current_version_id])))}
     instructors = list(db.session.scalars(select(RoleAssignment.person_id).where(
         RoleAssignment.commune_id == commune.id, RoleAssignment.role == Role.INSTRUCTOR.value)))
-    plans = []  # (class row, its learners, its session dates, its modules)
+    plans: list[tuple[dict[str, Any], Any, list[dt.date], list[Module]]] = []  # (class row, learners, dates, modules)
     for plan in planned:
         taught = [modules[c] for c in TRACKS[plan.audience].modules
                   if c in modules and modules[c].current_version_id in versions]
         dates = [plan.starts + dt.timedelta(weeks=w) for w in range(SESSIONS_PER_CLASS)]
-        row = {"commune_id": commune.id, "title": plan.title[:200], "audience": plan.audience,
+        row: dict[str, Any] = {"commune_id": commune.id, "title": plan.title[:200], "audience": plan.audience,
                "status": "finished" if dates[-1] < today else "running", "venue_id": plan.venue_id,
                "capacity": max(CLASS_SIZE, len(plan.members)) + 5, "starts_on": plan.starts, "ends_on": dates[-1],
                "description": "", "access_notes": "", "created_at": now, "updated_at": now}
         plans.append((row, plan.members, dates, taught))
     class_ids = _insert(Class, [p[0] for p in plans], ids=True)
-    staff, links, sessions, enrolments = [], [], [], []
+    sessions: list[dict[str, Any]] = []
+    staff, links, enrolments = [], [], []
     for class_id, (row, members, dates, taught) in zip(class_ids, plans, strict=True):
         if instructors:
             staff.append({"class_id": class_id, "person_id": instructors[class_id % len(instructors)],
@@ -365,7 +367,8 @@ def write_classes(commune: Commune, planned: list[PlannedClass], *, today: dt.da
     for session_id, session in zip(session_ids, sessions, strict=True):
         if session["date"] <= today:
             held.setdefault(session["class_id"], []).append(session_id)
-    statuses, weights = zip(*MARKS, strict=True)
+    statuses = [status for status, _weight in MARKS]
+    weights = [weight for _status, weight in MARKS]
     marks, attended = [], {}
     for enrolment_id, enrolment in zip(enrolment_ids, enrolments, strict=True):
         chosen = rng.choices(statuses, weights, k=len(held.get(enrolment["class_id"], ())))
@@ -377,12 +380,12 @@ def write_classes(commune: Commune, planned: list[PlannedClass], *, today: dt.da
     completions = []
     finished = {cid: p for cid, p in zip(class_ids, plans, strict=True) if p[0]["status"] == "finished"}
     for enrolment_id, enrolment in zip(enrolment_ids, enrolments, strict=True):
-        plan = finished.get(enrolment["class_id"])
-        if plan is None or attended[enrolment_id] < 0.7 or rng.random() >= completing_share:
+        taken = finished.get(enrolment["class_id"])
+        if taken is None or attended[enrolment_id] < 0.7 or rng.random() >= completing_share:
             continue
-        done = dt.datetime.combine(plan[0]["ends_on"], dt.time(20), vietnam.VIETNAM).astimezone(UTC)
-        for module in plan[3]:
-            version = versions[module.current_version_id]
+        done = dt.datetime.combine(taken[0]["ends_on"], dt.time(20), vietnam.VIETNAM).astimezone(UTC)
+        for module in taken[3]:  # modules with a current version only (see `taught`)
+            version = versions[module.current_version_id or 0]
             completions.append({"person_id": enrolment["person_id"], "commune_id": commune.id, "module_id": module.id,
                                 "module_version_id": version.id, "framework_version_id": version.framework_version_id,
                                 "class_id": enrolment["class_id"], "skills": list(version.skills),

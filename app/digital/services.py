@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, select
 
 from app.auth import identity
 from app.digital.models import DigitalFact
@@ -126,7 +126,7 @@ def history(person: Person) -> list[DigitalFact]:
     ))
 
 
-def latest_values(fact: str, on: dt.date) -> Select:
+def latest_values(fact: str, on: dt.date) -> Select[int, int]:
     """Select (person_id, value) of each person's latest record of a fact on or before a day (a window query)."""
     ranked = select(
         DigitalFact.person_id, DigitalFact.value,
@@ -136,7 +136,7 @@ def latest_values(fact: str, on: dt.date) -> Select:
     return select(ranked.c.person_id, ranked.c.value).where(ranked.c.rank == 1)
 
 
-def holders(fact: str, on: dt.date, minimum: int = 1) -> Select:
+def holders(fact: str, on: dt.date, minimum: int = 1) -> Select[int]:
     """Select the ids of people whose latest record of a fact, on or before a day, is at least `minimum`."""
     latest = latest_values(fact, on).subquery()
     return select(latest.c.person_id.label("person_id")).where(latest.c.value >= minimum)
@@ -183,15 +183,13 @@ def value_label(fact: str, value: int) -> str:
 
 def forget(person: Person) -> int:
     """Delete every fact recorded about a person (their erasure); return how many were deleted."""
-    from sqlalchemy import delete
-
     result = db.session.execute(delete(DigitalFact).where(DigitalFact.person_id == person.id)
                                 .execution_options(synchronize_session=False))
     db.session.flush()
-    return int(result.rowcount or 0)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
-def summary_of(people_ids: Select, on: dt.date | None = None) -> dict[int, dict[str, int]]:
+def summary_of(people_ids: Select[int], on: dt.date | None = None) -> dict[int, dict[str, int]]:
     """Return the latest value of every fact for the people a query selects (one column of ids), in one statement
     (for long lists, where `summary`'s bound id lists grow with the list)."""
     day = on or local_today()

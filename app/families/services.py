@@ -134,7 +134,8 @@ class Uncovered:
     members: list[Member] = field(default_factory=list)
 
 
-def uncovered_query(commune: Commune, on: dt.date, rule: str, *, village_ids: set[int] | None = None) -> Select:
+def uncovered_query(commune: Commune, on: dt.date, rule: str, *,
+                    village_ids: set[int] | None = None) -> Select[Household, str]:
     """Select (household, village name) of the households not yet covered, by village, alley and address."""
     query = (select(Household, Village.name).join(Village, Village.id == Household.village_id)
              .where(Household.commune_id == commune.id, ~covered(day_end(on), on.year, rule)))
@@ -162,6 +163,8 @@ def uncovered(commune: Commune, on: dt.date, *, village_ids: set[int] | None = N
     ).all()
     facts = digital.summary_of(select(Person.id).where(*in_list), on)
     for person, done, adult in members:
+        if person.household_id is None:  # not selected: members are read by household
+            continue
         needs = [] if done else [str(NOT_BASIC)]
         known = facts.get(person.id, {})
         needs += [str(label) for code, (wanted, label) in NEEDS.items() if code in known and known[code] < wanted]

@@ -9,7 +9,7 @@ from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import policy
+from app import policy, qr
 from app.attendance.checkin import CheckIn
 from app.attendance.marks import STATUSES
 from app.auth import services as auth
@@ -224,7 +224,7 @@ def print_card(person_id: int) -> str:
     person = db.get_or_404(Person, person_id)
     policy.authorize("people.credentials", person)
     url = url_for("kiosk.card", token=services.card_token(person, current_app.config["SECRET_KEY"]), _external=True)
-    return render_template("kiosk/card.html", person=person, qr_svg=services.qr_svg(url))
+    return render_template("kiosk/card.html", person=person, qr_svg=qr.svg(url))
 
 
 @bp.route("/communes/<int:commune_id>/kiosk/settings", methods=["GET", "POST"])

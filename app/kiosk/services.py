@@ -6,11 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-import qrcode
-import qrcode.image.svg
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -104,7 +101,7 @@ def learners(kiosk: Kiosk) -> tuple[Class, list[Person]]:
 
 def learner_of(kiosk: Kiosk, person_id: int) -> Person:
     """Return a learner of the kiosk's class, or raise: nobody else signs in on this tablet."""
-    enrolled = db.session.scalar(select(Enrolment).where(Enrolment.class_id == kiosk.class_id,
+    enrolled: Enrolment | None = db.session.scalar(select(Enrolment).where(Enrolment.class_id == kiosk.class_id,
                                                          Enrolment.person_id == person_id,
                                                          Enrolment.status == "enrolled"))
     if enrolled is None:
@@ -128,13 +125,6 @@ def person_from_card(token: str, secret: str) -> int | None:
 def expires_at(kiosk: Kiosk) -> datetime:
     """When the kiosk stops serving, and staff must start it again."""
     return kiosk.started_at.astimezone(UTC) + timedelta(hours=KIOSK_HOURS)
-
-
-def qr_svg(text: str) -> Markup:
-    """Draw a QR code as inline SVG (no images to download, prints sharp)."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4)
-    svg = image.to_string(encoding="unicode")
-    return Markup(svg[svg.index("<svg"):])  # drop the XML declaration: it is inline HTML
 
 
 @dataclass(frozen=True)
@@ -177,7 +167,7 @@ def checkin_offer(kiosk: Kiosk, person: Person, now: datetime) -> CheckinOffer |
     klass = db.session.get(Class, kiosk.class_id)
     if klass is None:
         return None
-    late = attendance_settings.settings_for(klass.commune_id)["late_window_minutes"]
+    late = attendance_settings.settings_for(klass.commune_id).late_window_minutes
     today: date = now.astimezone(VIETNAM).date()
     # Yesterday too: an evening session's late window may run past midnight.
     sessions = db.session.scalars(select(ClassSession).where(
@@ -207,8 +197,8 @@ def check_in_here(kiosk: Kiosk, person: Person, now: datetime) -> checkins.Check
         raise DomainError(_l("Bây giờ lớp không có buổi học nào đang mở điểm danh."))
     learner_of(kiosk, person.id)
     rules = attendance_settings.settings_for(offer.session.class_.commune_id)
-    result = checkins.check_in(offer.session, person, now=now, source="tap", grace_minutes=rules["grace_minutes"],
-                               late_window_minutes=rules["late_window_minutes"])
+    result = checkins.check_in(offer.session, person, now=now, source="tap", grace_minutes=rules.grace_minutes,
+                               late_window_minutes=rules.late_window_minutes)
     if result.needs_enrolment:
         raise DomainError(_l("Người này không có trong danh sách lớp."))
     return result

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.demo import services as demo
 from app.extensions import db
-from app.mentoring import services
+from app.mentoring import helpdesk, services
 from app.people import services as people
 from app.people.models import Person
 from app.places.models import Commune, Village
@@ -58,8 +58,8 @@ def add_mentoring(commune: Commune) -> None:
     villages = {v.name: v.id for v in db.session.scalars(select(Village).where(Village.commune_id == commune.id))}
     for number, (ago, service, band, village, note) in enumerate(HELPDESK):
         day = max(today - dt.timedelta(days=ago), today.replace(day=1))
-        fields = services.HelpdeskFields(day, service, "", band, villages.get(village), note)
-        services.record_helpdesk(commune, officer, fields, client_id=f"demo-helpdesk-{number:04d}", today=today)
+        fields = helpdesk.HelpdeskFields(day, service, "", band, villages.get(village), note)
+        helpdesk.record(commune, officer, fields, client_id=f"demo-helpdesk-{number:04d}", today=today)
     db.session.flush()
 
 

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.indicators import AGE_BAND_LABELS
 from app.mentoring import bp, personal, services  # noqa: F401  (personal registers the data export and erasure)
 from app.mentoring import demo as _demo  # noqa: F401  (registers the demo step)
+from app.mentoring import helpdesk as desk
 from app.mentoring.forms import ContactForm, HelpdeskForm, LinkForm, SearchForm, TargetForm
 from app.mentoring.models import Mentorship
 from app.people.models import Person
@@ -175,7 +176,7 @@ def settings(commune_id: int) -> Any:
 
 def _helpdesk_form(commune: Commune) -> HelpdeskForm:
     form = HelpdeskForm()
-    form.service.choices = [("", _("— Chọn việc —")), *((k, str(v)) for k, v in services.HELPDESK_SERVICES.items())]
+    form.service.choices = [("", _("— Chọn việc —")), *((k, str(v)) for k, v in desk.SERVICES.items())]
     form.age_band.choices = [("", _("Không rõ")), *((k, str(v)) for k, v in AGE_BAND_LABELS.items())]
     villages = db.session.execute(db.select(Village.id, Village.name).where(Village.commune_id == commune.id)
                                   .order_by(Village.name)).all()
@@ -195,12 +196,12 @@ def helpdesk(commune_id: int) -> Any:
     status = 200
     if form.validate_on_submit():
         village = form.village_id.data
-        fields = services.HelpdeskFields(
+        fields = desk.HelpdeskFields(
             helped_on=form.helped_on.data, service=form.service.data, phone=(form.phone.data or "").strip(),
             age_band=form.age_band.data or "", village_id=int(village) if village and village.isdigit() else None,
             note=form.note.data or "")
         try:
-            services.record_helpdesk(commune, current_user, fields, client_id=outbox.new_client_id("web"))
+            desk.record(commune, current_user, fields, client_id=outbox.new_client_id("web"))
         except DomainError as error:
             db.session.rollback()
             show_on_form(form, error)
@@ -211,6 +212,6 @@ def helpdesk(commune_id: int) -> Any:
             return redirect(url_for("mentoring.helpdesk", commune_id=commune.id))
     elif form.is_submitted():
         status = 422
-    rows, counts = services.helpdesk_month(commune.id)
+    rows, counts = desk.month(commune.id)
     return render_template("mentoring/helpdesk.html", commune=commune, form=form, rows=rows, counts=counts,
-                           services_=services.HELPDESK_SERVICES, bands=AGE_BAND_LABELS, month=local_today()), status
+                           services_=desk.SERVICES, bands=AGE_BAND_LABELS, month=local_today()), status

@@ -1,5 +1,6 @@
 """The rules of digital ambassadors: linking mentees (one active ambassador each, with consent), logging guidance
-contacts (online or from a device's outbox, exactly once), the commune's mentee target, and the office help desk."""
+contacts (online or from a device's outbox, exactly once) and the commune's mentee target. The office help desk
+is in `helpdesk.py`."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,7 @@ from app.certificates.models import SkillMilestone
 from app.digital import services as digital
 from app.errors import DomainError
 from app.extensions import db, utcnow
-from app.indicators import AGE_BAND_LABELS, AGE_BANDS
-from app.mentoring.models import Contact, HelpdeskEntry, MentoringSettings, Mentorship
+from app.mentoring.models import Contact, MentoringSettings, Mentorship
 from app.people import services as people
 from app.people.models import Person, RoleAssignment
 from app.places.models import Commune, Village
@@ -46,15 +46,6 @@ CAN_NOW_LABELS = {
     "payment_account": _l("Có tài khoản thanh toán điện tử"),
     "public_services": _l("Tự dùng dịch vụ công trực tuyến"),
     "ai_tools": _l("Dùng trợ lý AI an toàn"),
-}
-HELPDESK_SERVICES = {
-    "vneid": _l("Tài khoản định danh điện tử VNeID"),
-    "public_service": _l("Nộp hồ sơ trên Cổng dịch vụ công"),
-    "civil_status": _l("Khai sinh, khai tử, kết hôn trực tuyến"),
-    "residence": _l("Đăng ký cư trú trực tuyến"),
-    "payment": _l("Thanh toán trực tuyến (phí, lệ phí, điện, nước)"),
-    "health": _l("Sức khỏe, bảo hiểm y tế, bảo hiểm xã hội (VssID)"),
-    "other": _l("Việc khác"),
 }
 
 
@@ -198,7 +189,7 @@ def skill_titles(lang: str = "vi") -> dict[str, str]:
     return framework.skill_titles(lang) if framework else {}
 
 
-def _check_day(day: dt.date, today: dt.date, field_name: str) -> None:
+def check_day(day: dt.date, today: dt.date, field_name: str) -> None:
     if day > today:
         raise DomainError(_l("Ngày không được ở tương lai."), field=field_name)
     if day < today - dt.timedelta(days=OLDEST_DAYS):
@@ -219,7 +210,7 @@ def record_contact(ambassador: Person, fields: ContactFields, *, actor: Person |
     mentee = link_row.mentee
     if fields.skill not in skill_titles():
         raise DomainError(_l("Kỹ năng không có trong khung kỹ năng số."), field="skill")
-    _check_day(fields.contacted_on, today, "contacted_on")
+    check_day(fields.contacted_on, today, "contacted_on")
     if fields.contacted_on < link_row.since:
         raise DomainError(_l("Ngày hướng dẫn trước ngày nhận hướng dẫn người này."), field="contacted_on")
     if not digital.may_record(mentee):
@@ -320,87 +311,7 @@ def ambassadors(commune_id: int, *, today: dt.date | None = None) -> list[Any]:
     ))
 
 
-# --- help desk -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class HelpdeskFields:
-    """One help-desk entry as the officer typed it."""
-
-    helped_on: dt.date
-    service: str
-    phone: str = ""
-    age_band: str = ""
-    village_id: int | None = None
-    note: str = ""
-
-
-def age_band_of(birth_year: int | None, year: int) -> str:
-    """Return the age band key of a birth year in a year ("" when unknown)."""
-    if birth_year is None:
-        return ""
-    age = year - birth_year
-    return next((key for key, low, high in AGE_BANDS if age >= low and (high is None or age <= high)), "")
-
-
-def record_helpdesk(commune: Commune, helper: Person, fields: HelpdeskFields, *, client_id: str,
-                    device_time: dt.datetime | None = None, today: dt.date | None = None) -> HelpdeskEntry:
-    """Log a citizen helped at the commune office, or raise DomainError; a known resident needs their consent."""
-    today = today or local_today()
-    _check_day(fields.helped_on, today, "helped_on")
-    if fields.service not in HELPDESK_SERVICES:
-        raise DomainError(_l("Hãy chọn việc đã hỗ trợ."), field="service")
-    note = clean_text(fields.note or "")
-    if len(note) > NOTE_MAX:
-        raise DomainError(_l("Ghi chú tối đa %(n)s ký tự.", n=NOTE_MAX), field="note")
-    person = None
-    age_band, village_id = fields.age_band, fields.village_id
-    if fields.phone:
-        digits = "".join(c for c in fields.phone if c.isdigit())
-        person = db.session.scalar(select(Person).where(Person.phone == digits, Person.commune_id == commune.id,
-                                                        Person.erased_at.is_(None)))
-        if person is None:
-            raise DomainError(_l("Không có người dân nào của xã với số điện thoại này; để trống để ghi ẩn danh."),
-                              field="phone")
-        if not digital.may_record(person):
-            raise DomainError(_l("%(name)s chưa đồng ý cho ghi nhận việc hỗ trợ kỹ năng số; để trống số điện thoại "
-                                 "để ghi ẩn danh.", name=person.full_name), field="phone")
-        age_band, village_id = age_band_of(person.birth_year, today.year), person.village_id
-    if age_band and age_band not in AGE_BAND_LABELS:
-        raise DomainError(_l("Nhóm tuổi không hợp lệ."), field="age_band")
-    if village_id is not None and db.session.scalar(
-            select(Village.id).where(Village.id == village_id, Village.commune_id == commune.id)) is None:
-        raise DomainError(_l("Thôn không thuộc xã này."), field="village_id")
-    entry = HelpdeskEntry(commune_id=commune.id, helper_id=helper.id, helped_on=fields.helped_on, person_id=(
-        person.id if person else None), age_band=age_band, village_id=village_id, service=fields.service, note=note,
-        client_id=client_id, device_time=device_time)
-    db.session.add(entry)
-    db.session.flush()
-    if person is not None:
-        people.audit(helper, person, "mentoring.helpdesk", fields.service)
-    return entry
-
-
-def helpdesk_month(commune_id: int, *, today: dt.date | None = None,
-                   limit: int = 100) -> tuple[list[Any], dict[str, int]]:
-    """This month's help-desk entries (newest first) and the count per service (GROUP BY)."""
-    start, stop = month_of(today or local_today())
-    helper = Person.__table__.alias("helper")
-    where = (HelpdeskEntry.commune_id == commune_id, HelpdeskEntry.helped_on >= start, HelpdeskEntry.helped_on < stop)
-    rows = list(db.session.execute(
-        select(HelpdeskEntry.id, HelpdeskEntry.helped_on, HelpdeskEntry.service, HelpdeskEntry.age_band,
-               HelpdeskEntry.note, Person.full_name.label("person"), Village.name.label("village"),
-               helper.c.full_name.label("helper"))
-        .outerjoin(Person, Person.id == HelpdeskEntry.person_id)
-        .outerjoin(helper, helper.c.id == HelpdeskEntry.helper_id)
-        .outerjoin(Village, Village.id == HelpdeskEntry.village_id)
-        .where(*where).order_by(HelpdeskEntry.helped_on.desc(), HelpdeskEntry.id.desc()).limit(limit)
-    ))
-    counts = dict(db.session.execute(select(HelpdeskEntry.service, func.count()).where(*where)
-                                     .group_by(HelpdeskEntry.service)).all())
-    return rows, counts
-
-
-def guided_between(start: dt.date, stop: dt.date) -> Select:
+def guided_between(start: dt.date, stop: dt.date) -> Select[int]:
     """Select the ids of people guided by an ambassador on a day in [start, stop)."""
     return (select(Contact.mentee_id.label("person_id"))
             .where(Contact.contacted_on >= start, Contact.contacted_on < stop).distinct())

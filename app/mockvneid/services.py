@@ -73,8 +73,8 @@ def save_code(code: str, *, client: MockClient, redirect_uri: str, scope: str, n
 
 def usable_code(code: str, client: MockClient) -> MockAuthorizationCode | None:
     """Return the code if it may be exchanged; a replayed code revokes what it was exchanged for (RFC 6749 4.1.2)."""
-    record = db.session.scalar(select(MockAuthorizationCode).where(MockAuthorizationCode.code == code,
-                                                                   MockAuthorizationCode.client_id == client.client_id))
+    record: MockAuthorizationCode | None = db.session.scalar(select(MockAuthorizationCode).where(
+        MockAuthorizationCode.code == code, MockAuthorizationCode.client_id == client.client_id))
     if record is None or record.is_expired():
         return None
     if record.used_at is not None:

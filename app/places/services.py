@@ -35,7 +35,7 @@ def official_ward(code: str) -> Ward:
 def add_commune(code: str) -> Commune:
     """Add a commune by its official code, with its province; adding it twice returns the same one."""
     ward = official_ward(code.strip())
-    existing = db.session.scalar(select(Commune).where(Commune.code == str(int(ward.code))))
+    existing: Commune | None = db.session.scalar(select(Commune).where(Commune.code == str(int(ward.code))))
     if existing is not None:
         return existing
     official = OfficialProvince.from_code(ProvinceCode(ward.province_code))

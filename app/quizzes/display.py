@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.catalog.render import to_html
+from app.quizzes.types import type_of
 
 
 def question_html(question: Any) -> Markup:
@@ -19,25 +20,14 @@ def question_html(question: Any) -> Markup:
 
 def answer_text(row: Any) -> str:
     """Say in words what the learner answered."""
-    question, response = row.question, row.response
-    if response in (None, [], {}, ""):
+    if row.response in (None, [], {}, ""):
         return _("(chưa trả lời)")
-    if question.type == "truefalse":
-        return _("Đúng") if response == 0 else _("Sai")
-    if question.type == "shortanswer":
-        return str(response)
-    if question.type == "matching":
-        return "; ".join(f"{question.answers[int(k)]['text']} → {question.answers[v]['match']}"
-                         for k, v in response.items())
-    chosen = [response] if isinstance(response, int) else response
-    return "; ".join(question.answers[k]["text"] for k in chosen)
+    return type_of(row.question).answer_text(row.question, row.response)
 
 
 def right_text(row: Any) -> str:
     """Say in words what the right answer was."""
-    if row.question.type == "truefalse":
-        return _("Đúng") if row.question.answers[0]["fraction"] > 0 else _("Sai")
-    return "; ".join(row.right_answer)
+    return type_of(row.question).right_text(row.question)
 
 
 FILTERS = {"question_html": question_html, "answer_text": answer_text, "right_text": right_text}

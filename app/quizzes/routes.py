@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app import inputs, outbox, policy
 from app.catalog import services as catalog
-from app.catalog.models import FrameworkVersion, ModuleVersion
+from app.catalog.models import FrameworkVersion, ModuleVersion, Question
 from app.errors import DomainError, show_on_form
 from app.extensions import db, utcnow
 from app.forms import choices
@@ -118,9 +118,10 @@ def answer(attempt_id: int) -> Any:
     """Save one answer from a plain form (pages without JavaScript) and go to the next question."""
     found = _attempt(attempt_id)
     question_id = request.form.get("question_id", type=inputs.record_id) or 0
-    pairs = {key.removeprefix("pair-"): value for key, value in request.form.items() if key.startswith("pair-")}
+    question = db.session.get(Question, question_id) if question_id in found.question_ids else None
+    raw = type_of(question).from_form(request.form) if question is not None else None  # None: refused below
     try:
-        services.save_from_page(found, question_id, pairs or request.form.getlist("answer"), now=utcnow())
+        services.save_from_page(found, question_id, raw, now=utcnow())
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -186,7 +187,7 @@ def results(attempt_id: int) -> Any:
     shown, practise = services.skills_split(found)
     return render_template("quizzes/results.html", attempt=found, version=version, rows=services.review(found),
                            shown=shown, practise=practise, skills=framework.skill_titles(lang),  # type: ignore[union-attr]
-                           learner=db.session.get(Person, found.person_id), lang=lang, type_of=type_of)
+                           learner=db.session.get(Person, found.person_id), lang=lang)
 
 
 @bp.route("/communes/<int:commune_id>/assessment-settings", methods=["GET", "POST"])
@@ -197,11 +198,11 @@ def settings(commune_id: int) -> Any:
     policy.authorize("quizzes.settings", commune)
     modules = catalog.active_modules()
     module_id = request.values.get("module_id", type=inputs.record_id) or 0
-    form = SettingsForm(data=services.settings_for(commune.id, module_id or None) | {"module_id": module_id})
+    form = SettingsForm(obj=services.settings_for(commune.id, module_id or None), module_id=module_id)
     form.module_id.choices = choices([(0, _("Mọi học phần"))] + [(m.id, f"{m.code} – {m.current.title_vi}")
                                                                  for m in modules])
     if form.validate_on_submit():
-        values = {key: getattr(form, key).data for key in services.DEFAULTS}
+        values = {key: getattr(form, key).data for key in services.STORE.names}
         try:
             services.save_settings(commune_id=commune.id, module_id=form.module_id.data or None, values=values,
                                    actor=current_user)

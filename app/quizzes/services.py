@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select, update
 
 from app import inputs
+from app import settings as kernel
 from app.catalog.models import Module, ModuleVersion, Question
 from app.errors import DomainError
 from app.extensions import db
@@ -19,54 +20,44 @@ from app.quizzes import keys
 from app.quizzes.models import AssessmentSettings, Attempt, AttemptAnswer
 from app.quizzes.types import type_of
 
-# Decision 757 leaves these to the organiser; the README states them. Communes override them.
-DEFAULTS: dict[str, Any] = {"question_count": 10, "pass_percent": 70, "max_attempts": 3, "wait_minutes": 30,
-                            "shuffle_questions": True, "shuffle_answers": True, "time_limit_minutes": None}
-LIMITS = {"question_count": (1, 50), "pass_percent": (1, 100), "max_attempts": (1, 20), "wait_minutes": (0, 10080)}
 SKILL_SHOWN = 0.7  # a skill counts as shown when at least this share of its questions was right
 BATCH_MAX = 100  # answers in one save from the page (the script sends at most 50)
 INVALID = _l("Câu trả lời không hợp lệ.")
 
 
-def settings_for(commune_id: int | None, module_id: int | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class AssessmentRules:
+    """How a module is assessed. Decision 757 leaves these to the organiser; the README states the defaults."""
+
+    question_count: int = kernel.number(10, 1, 50)
+    pass_percent: int = kernel.number(70, 1, 100)
+    max_attempts: int = kernel.number(3, 1, 20)
+    wait_minutes: int = kernel.number(30, 0, 10080)
+    shuffle_questions: bool = kernel.flag(True)
+    shuffle_answers: bool = kernel.flag(True)
+    time_limit_minutes: int | None = kernel.number(None, 1, 240, optional=True, message=_l(
+        "Thời gian làm bài phải từ 1 đến 240 phút, hoặc để trống."))
+
+
+# A commune's own for one module, else its own for all, else the system's for the module, else for all.
+STORE = kernel.Settings(AssessmentRules, AssessmentSettings, scope=("commune_id", "module_id"))
+DEFAULTS = STORE.defaults
+
+
+def settings_for(commune_id: int | None, module_id: int | None) -> AssessmentRules:
     """Return the settings in force: commune+module, then commune, then module, then system, then defaults."""
-    rows = db.session.scalars(select(AssessmentSettings).where(
-        AssessmentSettings.commune_id.is_(None) | (AssessmentSettings.commune_id == commune_id),
-        AssessmentSettings.module_id.is_(None) | (AssessmentSettings.module_id == module_id))).all()
-
-    def rank(row: AssessmentSettings) -> tuple[bool, bool]:
-        return (row.commune_id is not None, row.module_id is not None)
-
-    chosen = max(rows, key=rank, default=None)
-    if chosen is None:
-        return dict(DEFAULTS)
-    return {key: getattr(chosen, key) for key in DEFAULTS}
+    return STORE.get(commune_id=commune_id, module_id=module_id)
 
 
 def save_settings(*, commune_id: int | None, module_id: int | None, values: dict[str, Any],
                   actor: Person | None) -> AssessmentSettings:
-    """Store settings for a commune (all modules or one), after checking each value."""
-    for key, (low, high) in LIMITS.items():
-        value = values.get(key)
-        if not isinstance(value, int) or not low <= value <= high:
-            raise DomainError(_l("Giá trị phải từ %(low)s đến %(high)s.", low=low, high=high), field=key)
-    limit = values.get("time_limit_minutes")
-    if limit is not None and (not isinstance(limit, int) or not 1 <= limit <= 240):
-        raise DomainError(_l("Thời gian làm bài phải từ 1 đến 240 phút, hoặc để trống."), field="time_limit_minutes")
-    row = db.session.scalar(select(AssessmentSettings).where(
-        AssessmentSettings.commune_id.is_(None) if commune_id is None else AssessmentSettings.commune_id == commune_id,
-        AssessmentSettings.module_id.is_(None) if module_id is None else AssessmentSettings.module_id == module_id))
-    if row is None:
-        row = AssessmentSettings(commune_id=commune_id, module_id=module_id)
-        db.session.add(row)
-    for key in DEFAULTS:
-        setattr(row, key, values.get(key))
-    row.updated_by_id = actor.id if actor else None
-    db.session.flush()
+    """Store settings for a commune (all modules or one), after checking each value (those not given keep the
+    value in force)."""
+    row: AssessmentSettings = STORE.save(values, actor=actor, commune_id=commune_id, module_id=module_id)
     return row
 
 
-def draw(version: ModuleVersion, settings: dict[str, Any],
+def draw(version: ModuleVersion, settings: AssessmentRules,
          rng: random.Random) -> tuple[list[int], dict[str, list[int]]]:
     """Pick the questions: at least one for each skill the module covers, the rest at random."""
     questions = list(version.questions)
@@ -79,12 +70,12 @@ def draw(version: ModuleVersion, settings: dict[str, Any],
             chosen.append(rng.choice(candidates))
     rest = [q for q in questions if q not in chosen]
     rng.shuffle(rest)
-    chosen += rest[: max(0, settings["question_count"] - len(chosen))]
-    if settings["shuffle_questions"]:
+    chosen += rest[: max(0, settings.question_count - len(chosen))]
+    if settings.shuffle_questions:
         rng.shuffle(chosen)
     else:
         chosen.sort(key=lambda q: q.position)
-    orders = {str(q.id): type_of(q).order(q, rng, settings["shuffle_answers"]) for q in chosen}
+    orders = {str(q.id): type_of(q).order(q, rng, settings.shuffle_answers) for q in chosen}
     return [q.id for q in chosen], orders
 
 
@@ -101,16 +92,16 @@ def open_attempt(person_id: int, module_id: int) -> Attempt | None:
                                                    Attempt.status == "in_progress"))
 
 
-def check_can_start(person_id: int, module_id: int, settings: dict[str, Any], now: datetime) -> None:
+def check_can_start(person_id: int, module_id: int, settings: AssessmentRules, now: datetime) -> None:
     """Raise DomainError, saying why and until when, if a new attempt may not start now."""
     done = submitted_attempts(person_id, module_id)
     if any(a.passed for a in done):
         raise DomainError(_l("Bạn đã đạt bài kiểm tra của học phần này."))
-    if len(done) >= settings["max_attempts"]:
+    if len(done) >= settings.max_attempts:
         raise DomainError(_l("Bạn đã làm đủ %(n)s lần cho phép. Hãy nhờ người hướng dẫn ôn lại cùng bạn.",
-                             n=settings["max_attempts"]))
-    if done and settings["wait_minutes"]:
-        ready = done[0].submitted_at + timedelta(minutes=settings["wait_minutes"])  # type: ignore[operator]
+                             n=settings.max_attempts))
+    if done and settings.wait_minutes and done[0].submitted_at is not None:
+        ready = done[0].submitted_at + timedelta(minutes=settings.wait_minutes)
         if now < ready:
             raise DomainError(_l("Hãy ôn lại bài rồi làm lại sau %(time)s.",
                                  time=format_datetime(ready, "HH:mm dd/MM")))
@@ -142,11 +133,12 @@ def start_attempt(person: Person, module: Module, *, now: datetime, rng: random.
     settings = settings_for(person.commune_id, module.id)
     check_can_start(person.id, module.id, settings, now)
     question_ids, orders = draw(version, settings, rng or random.Random())
-    limit = settings.get("time_limit_minutes")
+    limit = settings.time_limit_minutes
     attempt = Attempt(person_id=person.id, commune_id=person.commune_id, module_id=module.id,
                       module_version_id=version.id, class_id=class_id, started_at=now,
                       assisted_by_id=assisted_by.id if assisted_by else None, question_ids=question_ids,
-                      answer_orders=orders, option_keys=keys.draw_keys(orders), settings=settings,
+                      answer_orders=orders, option_keys=keys.draw_keys(orders),
+                      settings=kernel.as_dict(settings),  # as they were at the start
                       deadline_at=now + timedelta(minutes=limit) if limit else None)
     db.session.add(attempt)
     db.session.flush()
@@ -237,7 +229,7 @@ def save_answer(attempt: Attempt, question_id: int, raw: Any, *, now: datetime, 
         answer = AttemptAnswer(attempt=attempt, question_id=question_id)
         db.session.add(answer)
     answer.response = response
-    answer.score = kind.score(question, response)  # type: ignore[arg-type]
+    answer.score = kind.score(question, response)
     answer.client_id, answer.client_time = client_id, client_time
     db.session.flush()
     return answer

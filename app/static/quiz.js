@@ -1,17 +1,21 @@
-/* One question per screen. Every answer is saved the moment it is chosen; when the network is down it waits
-   in the browser (localStorage) and is sent when the network returns. Each save carries its own id, so a
-   save sent twice changes nothing on the server. Choices are named by the attempt's opaque keys (strings that
-   mean something only to the server), never by their place in the question bank. */
 /* One question per screen. Every answer is saved the moment it is chosen, through the device's outbox
    (static/outbox.js): when the network is down it waits in the browser and is sent when the network returns;
    each save carries its own id, so a save sent twice changes nothing on the server, and a newer answer to the
    same question replaces one not yet sent. Nothing of a learner stays on a shared tablet once it has reached
    the server. Choices are named by the attempt's opaque keys (strings that mean something only to the server),
    never by their place in the question bank. Answers queued by earlier versions of this page (localStorage
-   "hvs-quiz-<attempt>") move to the outbox. */
+   "hvs-quiz-<attempt>") move to the outbox.
+   Each question type's fields are handled by its widget, a small script loaded before this one
+   (static/quiz-<widget>.js) that registers HVS.quizWidgets[<widget>] = {read, restore, live}:
+     read(section, button)     the answer the fields hold now (button: the submit button pressed, if any);
+                               undefined or null when there is nothing to save;
+     restore(section, response) show a saved or queued answer;
+     live                      true to save on every change, false to wait for the type's save button.
+   A question whose widget is missing keeps its plain form, which saves through the server. */
 (function () {
   "use strict";
   var outbox = window.HVS && window.HVS.outbox;  // outbox.js comes first (deferred scripts run in order)
+  var widgets = (window.HVS && window.HVS.quizWidgets) || {};  // and so do the widgets
   var root = document.querySelector("[data-quiz]");
   if (!root || !outbox) { return; }
   var saveUrl = root.getAttribute("data-save-url");
@@ -58,55 +62,27 @@
     window.scrollTo(0, 0);
     if (target !== "finish") { history.replaceState(null, "", "?q=" + target); }
   }
+  function widgetOf(section) { return widgets[section.getAttribute("data-widget")]; }
   function apply(section, response) {
-    var type = section.getAttribute("data-type");
-    if (type === "multichoice" || type === "truefalse") {
-      section.querySelectorAll("button.choice").forEach(function (b) {
-        b.setAttribute("aria-pressed", String(b.getAttribute("data-value") === response));
-      });
-    } else if (type === "multiresponse") {
-      section.querySelectorAll("input[type=checkbox]").forEach(function (c) {
-        c.checked = Array.isArray(response) && response.indexOf(c.value) >= 0;
-      });
-    } else if (type === "shortanswer") {
-      section.querySelector("input[name=answer]").value = typeof response === "string" ? response : "";
-    } else if (type === "matching") {
-      section.querySelectorAll("select[data-pair]").forEach(function (s) {
-        var v = (response || {})[s.getAttribute("data-pair")]; s.value = v === undefined ? "" : String(v);
-      });
-    }
+    widgetOf(section).restore(section, response);
     markAnswered(section);
   }
-  function read(section) {
-    var type = section.getAttribute("data-type");
-    if (type === "multiresponse") {
-      return Array.prototype.map.call(section.querySelectorAll("input[type=checkbox]:checked"), function (c) { return c.value; });
-    }
-    if (type === "shortanswer") { return section.querySelector("input[name=answer]").value; }
-    var pairs = {};
-    section.querySelectorAll("select[data-pair]").forEach(function (s) {
-      if (s.value !== "") { pairs[s.getAttribute("data-pair")] = s.value; }
-    });
-    return pairs;
+  function save(section, response) {
+    if (response === undefined || response === null) { return; }
+    apply(section, response);
+    record(section, response);
   }
 
   sections.forEach(function (section) {
-    if (section.getAttribute("data-index") === "finish") { return; }
-    var form = section.querySelector("form[data-answer]");
-    section.querySelectorAll("button.choice").forEach(function (button) {
-      button.addEventListener("click", function (event) {
-        event.preventDefault();
-        var value = button.getAttribute("data-value");
-        apply(section, value);
-        record(section, value);
-      });
-    });
-    form.addEventListener("change", function () {
-      if (section.getAttribute("data-type") !== "shortanswer") { record(section, read(section)); }
-    });
+    var widget = widgetOf(section), form = section.querySelector("form[data-answer]");
+    if (section.getAttribute("data-index") === "finish" || !widget || !form) { return; }
+    var pressed = null;  // the button that submits, for browsers without SubmitEvent.submitter
+    form.addEventListener("click", function (event) { pressed = event.target.closest ? event.target.closest("button") : null; });
+    form.addEventListener("change", function () { if (widget.live) { save(section, widget.read(section, null)); } });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (!section.querySelector("button.choice")) { record(section, read(section)); }
+      save(section, widget.read(section, event.submitter || pressed));
+      pressed = null;
     });
   });
   root.querySelectorAll("[data-go]").forEach(function (link) {
@@ -123,7 +99,7 @@
   // Answers waiting from before a reload (or a dropped network) show as chosen.
   outbox.entries(saveUrl).forEach(function (item) {
     var section = root.querySelector("section[data-question-id='" + item.fields.question_id + "']");
-    if (section) { apply(section, item.fields.response); }
+    if (section && widgetOf(section)) { apply(section, item.fields.response); }
   });
   outbox.show();
 })();

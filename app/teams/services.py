@@ -199,11 +199,13 @@ def record_visit(team: Team, data: VisitInput, *, actor: Person | None, client_i
     db.session.flush()
     for pid, kinds in data.helps.items():
         person = residents.get(pid)
-        named = person is not None and digital.may_record(person) and (may_act_on is None or may_act_on(person))
-        visit.helps.extend(VisitHelp(person_id=person.id if named else None, kind=k) for k in kinds)
+        # Named only with their consent and when the recorder may act on them; else the help is the household's.
+        named = person if person is not None and digital.may_record(person) and (
+            may_act_on is None or may_act_on(person)) else None
+        visit.helps.extend(VisitHelp(person_id=named.id if named else None, kind=k) for k in kinds)
         facts = facts_of(list(kinds))
-        if named and facts:
-            digital.record_many(person, facts, observed_on=data.visited_on, source="visit", actor=actor,
+        if named is not None and facts:
+            digital.record_many(named, facts, observed_on=data.visited_on, source="visit", actor=actor,
                                 reference=f"visit:{visit.id}", today=today)
     db.session.flush()
     return visit

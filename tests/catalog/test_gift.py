@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.catalog import gift
+from app.quizzes.types import TYPES
 
 ROOT = Path(__file__).resolve().parents[2]
 GIFT_PY = ROOT / "app" / "catalog" / "gift.py"
@@ -567,15 +568,19 @@ def test_missing_file_is_an_error_not_an_exception(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("module", ["gift.py", "gift_messages.py"])
-def test_parser_imports_only_the_standard_library(module: str) -> None:
+def test_parser_imports_only_the_standard_library_and_the_question_types(module: str) -> None:
     tree = ast.parse((GIFT_PY.parent / module).read_text(encoding="utf-8"))
-    names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
-             for a in n.names}
-    names |= {n.module.split(".")[0] for n in ast.walk(tree)
-              if isinstance(n, ast.ImportFrom) and n.module and n.level == 0}
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module and n.level == 0}
     relative = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level}
     assert relative <= {"gift_messages"}, relative
-    assert names <= set(sys.stdlib_module_names) | {"__future__"}, names
+    stdlib = {name for name in names if name.split(".")[0] in sys.stdlib_module_names | {"__future__"}}
+    assert names - stdlib <= {"app.quizzes.types"}, names  # the types read their own answers (from_gift)
+
+
+def test_the_parser_names_no_question_type() -> None:
+    source = GIFT_PY.read_text(encoding="utf-8")
+    assert not [name for name in TYPES if f'"{name}"' in source or f"'{name}'" in source]
 
 
 # --- properties -------------------------------------------------------------------------------
@@ -595,14 +600,14 @@ def assert_well_formed(result: object, text: str, filename: str) -> None:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
     for q in result.questions:
         assert isinstance(q, GiftQuestion)
-        assert q.type in gift.TYPES and q.text_format in gift.FORMATS
+        assert q.type in TYPES and q.text_format in gift.FORMATS
         assert len(q.answers) >= 1 and all(isinstance(a, GiftAnswer) for a in q.answers)
         assert all(-1.0 <= a.fraction <= 1.0 for a in q.answers)
         assert q.text and 1 <= q.line <= lines
         json.dumps(q.to_dict())
     for e in result.errors:
         assert isinstance(e, GiftError)
-        assert e.code in gift.MESSAGES and e.code != "internal", str(e)
+        assert gift.message_of(e.code) and e.code != "internal", str(e)
         assert e.file == filename and 1 <= e.line <= lines
         assert str(e).startswith(f"{filename}:{e.line}: ") and e.message_en()
 

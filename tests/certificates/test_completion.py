@@ -1,6 +1,8 @@
 """Completion: the commune's rules decide who is eligible; officers confirm; basic digital skills status."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
 from app.certificates import completion
@@ -9,7 +11,7 @@ from app.extensions import db, utcnow
 
 
 def _standing(finished, **rules):
-    values = {**completion.rules_for(finished["commune"].id), **rules}
+    values = replace(completion.rules_for(finished["commune"].id), **rules)
     return {s.person.full_name: s for s in completion.class_standing(finished["class"], values)}
 
 
@@ -45,7 +47,7 @@ def test_officer_confirms_everyone_eligible_in_one_step(finished) -> None:
 
 def test_automatic_confirmation_needs_no_officer(finished) -> None:
     assert completion.auto_confirm(finished["class"], now=utcnow()) == 0  # default: an officer confirms
-    completion.save_rules(finished["commune"].id, {**completion.DEFAULT_RULES, "confirmation": "auto"}, None)
+    completion.save_rules(finished["commune"].id, {"confirmation": "auto"}, None)
     assert completion.auto_confirm(finished["class"], now=utcnow()) == 2
 
 

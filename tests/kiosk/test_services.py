@@ -74,7 +74,7 @@ def test_check_in_on_the_kiosk_uses_attendances_window_and_grace(room) -> None:
     assert result.changed and result.status == "present" and result.session.id == session.id
     assert services.checkin_offer(room["kiosk"], room["huong"], now).status == "present"
     # After the late window the session no longer offers a check-in.
-    late = attendance_settings.settings_for(room["commune"].id)["late_window_minutes"]
+    late = attendance_settings.settings_for(room["commune"].id).late_window_minutes
     after = session.ends_at + dt.timedelta(minutes=late + 1)
     assert services.checkin_offer(room["kiosk"], room["huong"], after) is None
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.mentoring import services
+from app.mentoring import helpdesk, services
 from app.mentoring.models import Contact
 from tests import factories
 
@@ -98,7 +98,7 @@ def test_the_mentoring_pages_are_accessible_on_a_phone_and_a_tablet(axe_scan, pl
     services.link(place.thu, place.residents[0], commune_id=place.commune.id, actor=None)
     services.record_contact(place.thu, services.ContactFields(place.residents[0].id, "0.1", services.local_today(),
                                                               "Tập gọi video"), actor=None, client_id="axe-contact-01")
-    services.record_helpdesk(place.commune, place.lan, services.HelpdeskFields(services.local_today(), "vneid",
+    helpdesk.record(place.commune, place.lan, helpdesk.HelpdeskFields(services.local_today(), "vneid",
                                                                                age_band="60_plus"),
                              client_id="axe-help-0001")
     db.session.commit()

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.mentoring import services
+from app.mentoring import helpdesk, services
 from app.mentoring.models import Contact, HelpdeskEntry, Mentorship
 from app.vietnam import local_today
 from tests import factories
@@ -200,7 +200,7 @@ def test_the_help_desk_page_runs_as_many_statements_for_many_entries_as_for_none
     _statements(client, url)
     before = _statements(client, url)
     for i in range(8):
-        services.record_helpdesk(place.commune, place.lan, services.HelpdeskFields(TODAY, "vneid", age_band="35_59"),
+        helpdesk.record(place.commune, place.lan, helpdesk.HelpdeskFields(TODAY, "vneid", age_band="35_59"),
                                  client_id=f"count-help-{i:04d}")
     db.session.commit()
     assert _statements(client, url) == before

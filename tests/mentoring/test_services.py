@@ -11,7 +11,7 @@ from app import outbox
 from app.digital import services as digital
 from app.errors import DomainError
 from app.extensions import db
-from app.mentoring import services
+from app.mentoring import helpdesk, services
 from app.mentoring.models import Contact, HelpdeskEntry, Mentorship
 from app.people import services as people
 from app.vietnam import local_today
@@ -202,36 +202,36 @@ def test_mentee_progress_counts_lessons_modules_quizzes_and_basic_completion(pla
 
 
 def test_a_known_resident_at_the_help_desk_needs_consent_else_is_logged_anonymously(place) -> None:
-    fields = services.HelpdeskFields(TODAY, "vneid", phone=place.refused.phone)
+    fields = helpdesk.HelpdeskFields(TODAY, "vneid", phone=place.refused.phone)
     with pytest.raises(DomainError, match="ẩn danh"):
-        services.record_helpdesk(place.commune, place.lan, fields, client_id="web-help-0001")
-    services.record_helpdesk(place.commune, place.lan, services.HelpdeskFields(TODAY, "vneid", age_band="60_plus",
+        helpdesk.record(place.commune, place.lan, fields, client_id="web-help-0001")
+    helpdesk.record(place.commune, place.lan, helpdesk.HelpdeskFields(TODAY, "vneid", age_band="60_plus",
                                                                                village_id=place.west.id),
                              client_id="web-help-0002")
-    known = services.record_helpdesk(place.commune, place.lan,
-                                     services.HelpdeskFields(TODAY, "payment", phone=place.residents[4].phone),
+    known = helpdesk.record(place.commune, place.lan,
+                                     helpdesk.HelpdeskFields(TODAY, "payment", phone=place.residents[4].phone),
                                      client_id="web-help-0003")
     assert (known.person_id, known.village_id, known.age_band) == (place.residents[4].id, place.east.id, "60_plus")
-    rows, counts = services.helpdesk_month(place.commune.id)
+    rows, counts = helpdesk.month(place.commune.id)
     assert counts == {"vneid": 1, "payment": 1} and len(rows) == 2
 
 
 @pytest.mark.parametrize(("fields", "message"), [
-    (services.HelpdeskFields(TODAY + dt.timedelta(days=1), "vneid"), "tương lai"),
-    (services.HelpdeskFields(TODAY, "teleport"), "chọn việc"),
-    (services.HelpdeskFields(TODAY, "vneid", phone="0999999999"), "Không có người dân"),
-    (services.HelpdeskFields(TODAY, "vneid", age_band="ancient"), "Nhóm tuổi"),
+    (helpdesk.HelpdeskFields(TODAY + dt.timedelta(days=1), "vneid"), "tương lai"),
+    (helpdesk.HelpdeskFields(TODAY, "teleport"), "chọn việc"),
+    (helpdesk.HelpdeskFields(TODAY, "vneid", phone="0999999999"), "Không có người dân"),
+    (helpdesk.HelpdeskFields(TODAY, "vneid", age_band="ancient"), "Nhóm tuổi"),
 ])
 def test_a_bad_help_desk_entry_is_refused(place, fields, message) -> None:
     with pytest.raises(DomainError, match=message):
-        services.record_helpdesk(place.commune, place.lan, fields, client_id="web-help-0009")
+        helpdesk.record(place.commune, place.lan, fields, client_id="web-help-0009")
     assert count(HelpdeskEntry) == 0
 
 
 def test_a_village_of_another_commune_is_refused_at_the_help_desk(place) -> None:
     other = factories.village(factories.commune(factories.COMMUNE_CODES[1]), "Thôn Khác")
     with pytest.raises(DomainError, match="không thuộc xã"):
-        services.record_helpdesk(place.commune, place.lan, services.HelpdeskFields(TODAY, "vneid", village_id=other.id),
+        helpdesk.record(place.commune, place.lan, helpdesk.HelpdeskFields(TODAY, "vneid", village_id=other.id),
                                  client_id="web-help-0010")
 
 
@@ -250,7 +250,7 @@ def test_erasing_a_mentee_deletes_their_links_contacts_and_help_desk_identity(pl
     mentee = place.residents[0]
     services.link(place.thu, mentee, commune_id=place.commune.id, actor=None)
     contact(place, mentee)
-    services.record_helpdesk(place.commune, place.lan, services.HelpdeskFields(TODAY, "vneid", phone=mentee.phone,
+    helpdesk.record(place.commune, place.lan, helpdesk.HelpdeskFields(TODAY, "vneid", phone=mentee.phone,
                                                                                note="Quên mật khẩu"),
                              client_id="web-help-0011")
     people.erase_person(mentee, actor=place.lan)

@@ -16,7 +16,7 @@ from app.quizzes.models import Attempt, AttemptAnswer
 from tests import factories
 from tests.conftest import login
 
-ALL_QUESTIONS = {**services.DEFAULTS, "question_count": 50}
+ALL_QUESTIONS = {"question_count": 50}
 
 
 class QuizPage(HTMLParser):

@@ -3,6 +3,7 @@ finished attempts still show their results."""
 from __future__ import annotations
 
 import random
+from dataclasses import asdict
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -29,7 +30,8 @@ def _old_attempt(learner, module, status: str, answered: int) -> int:
     values = {"person_id": learner.id, "commune_id": learner.commune_id, "module_id": module.id,
               "module_version_id": version.id, "status": status, "started_at": utcnow(),
               "submitted_at": utcnow() if status == "submitted" else None, "question_ids": question_ids,
-              "answer_orders": orders, "settings": services.DEFAULTS, "score": 0.0 if status == "submitted" else None,
+              "answer_orders": orders, "settings": asdict(services.DEFAULTS),
+              "score": 0.0 if status == "submitted" else None,
               "passed": False if status == "submitted" else None, "skill_scores": {} if status == "submitted" else None}
     old = {name: Attempt.__table__.c[name].type for name in values}
     table = sa_table("attempts", sa_column("id"), *(sa_column(name, kind) for name, kind in old.items()))

@@ -129,12 +129,12 @@ def test_officer_changes_how_the_commune_assesses(client: FlaskClient, curriculu
         "module_id": module.id, "question_count": 6, "pass_percent": 80, "max_attempts": 2, "wait_minutes": 60,
         "shuffle_questions": "y"})
     assert response.status_code == 302
-    assert services.settings_for(commune.id, module.id)["pass_percent"] == 80
-    assert services.settings_for(commune.id, None)["pass_percent"] == 70
+    assert services.settings_for(commune.id, module.id).pass_percent == 80
+    assert services.settings_for(commune.id, None).pass_percent == 70
     bad = client.post(f"/communes/{commune.id}/assessment-settings", data={
         "module_id": 0, "question_count": 0, "pass_percent": 80, "max_attempts": 2, "wait_minutes": 60})
     assert bad.status_code == 200 and re.search(r"has-error", bad.get_data(as_text=True))
-    assert services.settings_for(commune.id, None)["question_count"] == 10
+    assert services.settings_for(commune.id, None).question_count == 10
 
 
 def test_the_question_page_reads_the_attempt_and_the_questions_with_answers_in_one_query_each(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -42,27 +43,27 @@ def _answer_all(attempt: Attempt, right: bool = True) -> None:
 
 
 def test_defaults_apply_until_a_commune_changes_them(module, learner) -> None:
-    assert services.settings_for(learner.commune_id, module.id)["question_count"] == 10
-    values = {**services.DEFAULTS, "question_count": 5, "pass_percent": 80}
+    assert services.settings_for(learner.commune_id, module.id).question_count == 10
+    values = {"question_count": 5, "pass_percent": 80}
     services.save_settings(commune_id=learner.commune_id, module_id=None, values=values, actor=None)
-    assert services.settings_for(learner.commune_id, module.id)["pass_percent"] == 80
+    assert services.settings_for(learner.commune_id, module.id).pass_percent == 80
     services.save_settings(commune_id=learner.commune_id, module_id=module.id,
                            values={**values, "pass_percent": 60}, actor=None)
-    assert services.settings_for(learner.commune_id, module.id)["pass_percent"] == 60
-    assert services.settings_for(learner.commune_id + 1, module.id)["pass_percent"] == 70
+    assert services.settings_for(learner.commune_id, module.id).pass_percent == 60
+    assert services.settings_for(learner.commune_id + 1, module.id).pass_percent == 70
 
 
 def test_settings_out_of_range_are_refused(ctx) -> None:
     with pytest.raises(DomainError) as error:
         services.save_settings(commune_id=None, module_id=None,
-                               values={**services.DEFAULTS, "pass_percent": 150}, actor=None)
+                               values={"pass_percent": 150}, actor=None)
     assert error.value.field == "pass_percent"
 
 
 def test_draw_covers_every_skill_of_the_module_even_with_few_questions(module) -> None:
     version = module.current
     for seed in range(25):
-        settings = {**services.DEFAULTS, "question_count": 2}
+        settings = replace(services.DEFAULTS, question_count=2)
         ids, orders = services.draw(version, settings, random.Random(seed))
         drawn = [q for q in version.questions if q.id in ids]
         assert {s for q in drawn for s in q.skills} >= set(version.skills)
@@ -70,14 +71,14 @@ def test_draw_covers_every_skill_of_the_module_even_with_few_questions(module) -
 
 
 def test_draw_takes_the_configured_number_without_repeats(module) -> None:
-    ids, _ = services.draw(module.current, {**services.DEFAULTS, "question_count": 8}, random.Random(4))
+    ids, _ = services.draw(module.current, replace(services.DEFAULTS, question_count=8), random.Random(4))
     assert len(ids) == 8 == len(set(ids))
-    all_ids, _ = services.draw(module.current, {**services.DEFAULTS, "question_count": 50}, random.Random(4))
+    all_ids, _ = services.draw(module.current, replace(services.DEFAULTS, question_count=50), random.Random(4))
     assert len(all_ids) == len(module.current.questions)
 
 
 def test_unshuffled_draw_keeps_the_bank_order(module) -> None:
-    settings = {**services.DEFAULTS, "question_count": 50, "shuffle_questions": False, "shuffle_answers": False}
+    settings = replace(services.DEFAULTS, question_count=50, shuffle_questions=False, shuffle_answers=False)
     ids, orders = services.draw(module.current, settings, random.Random(1))
     assert ids == [q.id for q in module.current.questions]
     assert all(order == sorted(order) for order in orders.values())
@@ -102,7 +103,7 @@ def test_unanswered_questions_count_as_wrong(module, learner) -> None:
 
 
 def test_attempt_limits_and_waiting_time(module, learner) -> None:
-    values = {**services.DEFAULTS, "max_attempts": 2, "wait_minutes": 30}
+    values = {"max_attempts": 2, "wait_minutes": 30}
     services.save_settings(commune_id=learner.commune_id, module_id=None, values=values, actor=None)
     now = utcnow()
     first = services.start_attempt(learner, module, now=now)

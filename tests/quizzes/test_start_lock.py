@@ -25,7 +25,7 @@ def test_parallel_starts_give_one_open_attempt_and_never_pass_the_limit(app: Fla
     commune = factories.commune()
     learner = factories.person(commune, name="Nguyễn Thị Hương")
     services.save_settings(commune_id=commune.id, module_id=None,
-                           values={**services.DEFAULTS, "max_attempts": 2, "wait_minutes": 0}, actor=None)
+                           values={"max_attempts": 2, "wait_minutes": 0}, actor=None)
     module = catalog.module_by_code("NCT-06")
     services.submit(services.start_attempt(learner, module, now=utcnow() - timedelta(hours=1)),
                     now=utcnow() - timedelta(hours=1))  # one of two tries used
