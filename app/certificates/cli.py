@@ -36,16 +36,18 @@ def issue(class_id: int, signer_phone: str | None, base_url: str | None, confirm
     if confirm:
         completion.confirm(klass, standings, actor=actor, now=utcnow())
         db.session.commit()
-    learners = [s.person for s in standings if s.confirmed]
     signer = issuing.Signer(rules.officer_name or (actor.full_name if actor else "—"),
                             rules.officer_title or "Cán bộ Văn hóa - Xã hội")
-    with click.progressbar(length=len(learners), label=f"Issuing certificates for {klass.title}") as bar:
-        for start in range(0, len(learners), BATCH):
-            chunk = learners[start:start + BATCH]
-            issuing.issue_many(klass, chunk, signer=signer, actor=actor, base_url=base,
-                               secret=current_app.config["DATA_ENCRYPTION_KEY"], today=local_today())
+    progress = issuing.Progress(done=0, total=sum(1 for s in standings if s.confirmed))
+    with click.progressbar(length=progress.total, label=f"Issuing certificates for {klass.title}") as bar:
+        while True:
+            before = progress.done
+            progress = issuing.issue_next(klass, batch=BATCH, signer=signer, actor=actor, base_url=base,
+                                          secret=current_app.config["DATA_ENCRYPTION_KEY"], today=local_today())
             db.session.commit()  # each batch is kept: stopping and running again only issues what is missing
-            bar.update(len(chunk))
+            bar.update(progress.done - before)
+            if progress.remaining == 0:
+                break
     serials = db.session.scalars(select(Certificate.serial).where(Certificate.class_id == klass.id)
                                  .order_by(Certificate.serial)).all()
     more = " …" if len(serials) > 5 else ""

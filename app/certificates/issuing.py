@@ -15,7 +15,7 @@ from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.catalog.models import FrameworkVersion, Module
-from app.certificates import credential, keys, status
+from app.certificates import completion, credential, keys, status
 from app.certificates.layout import CertificateFields
 from app.certificates.models import Certificate, CertificateRevision, Completion, SerialCounter
 from app.classes.models import Class
@@ -160,6 +160,34 @@ def issue_many(klass: Class, people: Sequence[Person], *, signer: Signer, actor:
     except IntegrityError as error:  # issued meanwhile without the lock (another class, a script): no 500
         raise DomainError(status.BUSY) from error
     return [existing.get(p.id) or made[p.id] for p in people]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where issuing a class's certificates stands: `done` of the class's `total` confirmed learners."""
+
+    done: int
+    total: int
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.done
+
+
+def issue_next(klass: Class, *, batch: int, signer: Signer, actor: Person | None, base_url: str, secret: str,
+               today: dt.date) -> Progress:
+    """Issue the next `batch` certificates of the class's confirmed learners who have none; return the progress.
+
+    The page's progress bar (a call per request) and `flask certificates issue` (calls until none remain) both
+    use this, so they agree on who is waiting and in which order; each call is a batch the caller commits.
+    """
+    rules = completion.rules_for(klass.commune_id)
+    learners = [s.person for s in completion.class_standing(klass, rules) if s.confirmed]
+    issued = set(db.session.scalars(select(Certificate.person_id).where(Certificate.class_id == klass.id)))
+    waiting = [p for p in learners if p.id not in issued]
+    if waiting:
+        issue_many(klass, waiting[:batch], signer=signer, actor=actor, base_url=base_url, secret=secret, today=today)
+    return Progress(done=len(learners) - max(0, len(waiting) - batch), total=len(learners))
 
 
 def _new_certificate(person: Person, completions: list[Completion], serial: str, index: int,

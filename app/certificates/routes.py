@@ -98,14 +98,10 @@ def issue(class_id: int) -> Any:
     """Issue the next few certificates of the class; the page calls this until none remain (progress bar)."""
     klass = db.get_or_404(Class, class_id)
     policy.authorize("certificates.manage", klass)
-    learners = [s.person for s in completion.class_standing(klass, completion.rules_for(klass.commune_id))
-                if s.confirmed]
-    holders = select(Certificate.person_id).where(Certificate.class_id == klass.id)
-    issued = {pid for (pid,) in db.session.execute(holders)}
-    waiting = [p for p in learners if p.id not in issued]
     try:
-        issuing.issue_many(klass, waiting[:ISSUE_BATCH], signer=_signer(klass), actor=current_user,
-                           base_url=base_url(), secret=current_app.config["DATA_ENCRYPTION_KEY"], today=local_today())
+        progress = issuing.issue_next(klass, batch=ISSUE_BATCH, signer=_signer(klass), actor=current_user,
+                                      base_url=base_url(), secret=current_app.config["DATA_ENCRYPTION_KEY"],
+                                      today=local_today())
     except DomainError as error:  # another officer is issuing this commune's certificates right now
         db.session.rollback()
         if request.accept_mimetypes.best == "application/json":
@@ -113,10 +109,10 @@ def issue(class_id: int) -> Any:
         flash(str(error.message), "error")
         return redirect(url_for("certificates.class_completion", class_id=klass.id))
     db.session.commit()
-    done = len(learners) - max(0, len(waiting) - ISSUE_BATCH)
+    done, total = progress.done, progress.total
     if request.accept_mimetypes.best == "application/json":
-        return jsonify(done=done, total=len(learners), remaining=len(learners) - done)
-    flash(_("Đã cấp %(done)s/%(total)s giấy chứng nhận.", done=done, total=len(learners)), "success")
+        return jsonify(done=done, total=total, remaining=progress.remaining)
+    flash(_("Đã cấp %(done)s/%(total)s giấy chứng nhận.", done=done, total=total), "success")
     return redirect(url_for("certificates.class_completion", class_id=klass.id))
 
 

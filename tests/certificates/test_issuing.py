@@ -5,7 +5,7 @@ import copy
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.certificates import completion, credential, issuing
 from app.certificates.models import Certificate
@@ -45,6 +45,20 @@ def test_issuing_twice_returns_the_same_certificate(finished) -> None:
     again = _issue_all(finished)
     assert [c.id for c in first] == [c.id for c in again]
     assert len(db.session.scalars(select(Certificate)).all()) == 2
+
+
+def test_issuing_the_next_batch_reports_progress_until_none_remain(finished) -> None:
+    klass = finished["class"]
+    completion.confirm(klass, completion.class_standing(klass, completion.rules_for(klass.commune_id)),
+                       actor=finished["officer"], now=utcnow())
+    signer = issuing.Signer("Đỗ Thị Lan", "Cán bộ Văn hóa - Xã hội")
+
+    def step() -> issuing.Progress:
+        return issuing.issue_next(klass, batch=1, signer=signer, actor=finished["officer"], base_url=BASE,
+                                  secret=SECRET, today=local_today())
+
+    assert [(p.done, p.total, p.remaining) for p in (step(), step(), step())] == [(1, 2, 1), (2, 2, 0), (2, 2, 0)]
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 2  # the third call issued nothing
 
 
 def test_unconfirmed_learners_get_no_certificate(finished) -> None:
@@ -142,3 +156,15 @@ def test_serials_are_never_reused_under_concurrent_issuing(app, finished) -> Non
     assert not errors
     assert len(taken) == len(set(taken)) == 200
     assert sorted(int(s.rsplit("-", 1)[1]) for s in taken) == list(range(1, 201))
+
+
+def test_the_command_confirms_and_issues_in_batches_and_a_rerun_adds_nothing(app, finished) -> None:
+    class_id = finished["class"].id
+    db.session.commit()
+    args = ["certificates", "issue", "--class", str(class_id), "--base-url", BASE, "--confirm"]
+    first = app.test_cli_runner().invoke(args=args)
+    assert first.exit_code == 0, first.output
+    assert "2 certificate(s) for this class" in first.output
+    again = app.test_cli_runner().invoke(args=args)
+    assert again.exit_code == 0 and "2 certificate(s) for this class" in again.output
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 2
