@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import policy
+from app import inputs, policy
 from app.attendance import walkins
 from app.classes import bp
 from app.classes import enrolment as enrolments
@@ -43,8 +43,10 @@ def _matches(klass: Class, query: str) -> list[Person]:
 
 def _roll_call(klass: Class) -> ClassSession | None:
     """The session whose roll call the instructor came from (`session`), when newcomers can be marked present at it."""
-    raw = request.values.get("session", "")
-    found = db.session.get(ClassSession, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    try:
+        found = db.session.get(ClassSession, inputs.record_id(request.values.get("session", "")))
+    except ValueError:  # none given, or not an id ("²" passes isdigit() but not int())
+        found = None
     return found if found is not None and found.class_id == klass.id and walkins.takes_arrivals(found, utcnow()) \
         else None
 

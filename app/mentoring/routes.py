@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import outbox, policy
+from app import inputs, outbox, policy
 from app.errors import DomainError, show_on_form
 from app.extensions import db
 from app.indicators import AGE_BAND_LABELS
@@ -104,7 +104,10 @@ def link(commune_id: int) -> Any:
     search = SearchForm(request.args)
     form = LinkForm()
     if form.validate_on_submit():
-        person = db.session.get(Person, int(form.person_id.data)) if (form.person_id.data or "").isdigit() else None
+        try:
+            person = db.session.get(Person, inputs.record_id(form.person_id.data))
+        except (TypeError, ValueError):  # not an id: a forged form
+            person = None
         if person is None or person.commune_id != commune.id:
             flash(_("Không tìm thấy người này trong xã."), "error")
         else:
@@ -198,7 +201,7 @@ def helpdesk(commune_id: int) -> Any:
         village = form.village_id.data
         fields = desk.HelpdeskFields(
             helped_on=form.helped_on.data, service=form.service.data, phone=(form.phone.data or "").strip(),
-            age_band=form.age_band.data or "", village_id=int(village) if village and village.isdigit() else None,
+            age_band=form.age_band.data or "", village_id=inputs.record_id(village) if village else None,
             note=form.note.data or "")
         try:
             desk.record(commune, current_user, fields, client_id=outbox.new_client_id("web"))

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, distinct, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
+from app import inputs
 from app.catalog.models import LessonRead
 from app.catalog.services import current_framework
 from app.certificates.milestones import BASIC
@@ -139,13 +140,13 @@ class ContactFields:
 
 
 def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
+    """Read a record id from a device's item (a number or digits as text); None unless it is one."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 12:
-        return int(value)
-    return None
+    try:
+        return inputs.record_id(value)
+    except ValueError:  # not digits (a superscript "²" passes isdigit() but not int()), or out of range
+        return None
 
 
 def _day(value: Any, *, today: dt.date) -> dt.date:

@@ -188,3 +188,11 @@ def test_a_mark_for_a_future_session_is_refused_with_a_4xx_reason_and_changes_no
     reply = client.post(f"/attendance/sessions/{ahead.id}/marks", data={"mark": f"{binh.id}:present"},
                         follow_redirects=True)
     assert "chưa diễn ra" in reply.get_data(as_text=True) and mark_of(ahead.id, binh.id) is None
+
+
+@pytest.mark.parametrize("forged", ["²", "99999999999999999999", "abc"])
+def test_a_roster_asked_for_a_session_that_is_not_an_id_shows_the_plain_roster(
+        client: FlaskClient, setting, forged: str) -> None:
+    _c, _v, klass, _session, _l, hung = setting
+    login(client, hung)
+    assert client.get(f"/classes/{klass.id}/roster", query_string={"session": forged}).status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -89,6 +90,14 @@ def test_linking_a_consenting_resident_from_the_search(client, place) -> None:
     login(client, place.thu)
     response = client.post(f"/communes/{place.commune.id}/mentoring/link", data={"person_id": place.residents[0].id})
     assert response.status_code == 302 and count(Mentorship) == 1
+
+
+@pytest.mark.parametrize("forged", ["²", "99999999999999999999", "-1"])
+def test_a_forged_person_id_on_the_link_form_is_refused_with_a_message(client, place, forged: str) -> None:
+    login(client, place.thu)
+    page = client.post(f"/communes/{place.commune.id}/mentoring/link", data={"person_id": forged})
+    assert page.status_code == 200 and "Không tìm thấy người này trong xã." in page.get_data(as_text=True)
+    assert count(Mentorship) == 0
 
 
 def test_a_village_ambassador_cannot_link_a_resident_of_another_village(client, place) -> None:

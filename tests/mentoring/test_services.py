@@ -155,6 +155,8 @@ def test_what_the_mentee_can_now_do_updates_their_digital_facts_with_source_cont
 @pytest.mark.parametrize(("raw", "message"), [
     ({"skill": "0.1"}, "chọn người"),
     ({"mentee_id": "abc", "skill": "0.1"}, "chọn người"),
+    ({"mentee_id": "²", "skill": "0.1"}, "chọn người"),  # isdigit() says yes, int() says no
+    ({"mentee_id": 10**30, "skill": "0.1"}, "chọn người"),
     ({"mentee_id": 1}, "chọn kỹ năng"),
     ({"mentee_id": 1, "skill": "0.1", "contacted_on": "31/02/2026"}, "Ngày không hợp lệ"),
     ({"mentee_id": 1, "skill": "0.1", "note": "x" * 201}, "tối đa 200"),
