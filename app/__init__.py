@@ -71,7 +71,7 @@ def register_extensions(app: Flask) -> None:
 FEATURES = (
     "home", "auth", "places", "people", "imports", "catalog",
     "mockvneid", "quizzes", "classes", "attendance", "kiosk", "certificates", "digital", "families", "mentoring",
-    "teams", "markets", "reports",
+    "teams", "markets", "events", "reports",
 )
 
 

@@ -230,6 +230,51 @@ EXPECTED: dict[str, frozenset[str]] = {
     "teams.plan_page": _(OFFICER, TEAM, ADMIN),
     "teams.record_visit": _(OFFICER, TEAM, ADMIN),
     "teams.sync_visits": _(OFFICER, TEAM, ADMIN),
+    # events: planning, sign-up, roster (app/events/plan_routes.py)
+    # Planning: organisers change; the commune's leaders follow. Staff who are not organisers see the list of the
+    # events they are rostered on (none in the world), not the event's pages.
+    "events.index": _(OFFICER, LEADER, YOUTH, ADMIN, INSTRUCTOR, AMBASSADOR, TEAM),
+    "events.new": _(OFFICER, YOUTH, ADMIN),
+    "events.show": _(OFFICER, LEADER, YOUTH, ADMIN),
+    "events.edit": _(OFFICER, YOUTH, ADMIN),
+    "events.toggle_signup": _(OFFICER, YOUTH, ADMIN),
+    "events.add_station": _(OFFICER, YOUTH, ADMIN),
+    "events.edit_station": _(OFFICER, YOUTH, ADMIN),
+    "events.remove_station": _(OFFICER, YOUTH, ADMIN),
+    "events.move_station": _(OFFICER, YOUTH, ADMIN),
+    "events.roster": _(OFFICER, LEADER, YOUTH, ADMIN),
+    "events.add_shift": _(OFFICER, YOUTH, ADMIN),
+    "events.remove_shift": _(OFFICER, YOUTH, ADMIN),  # the world's shift is the instructor's: still not theirs to drop
+    "events.materials": _(OFFICER, LEADER, YOUTH, ADMIN),
+    "events.poster": _(OFFICER, LEADER, YOUTH, ADMIN),
+    # The public sign-up page; the participants list for those running the day, its export for the organisers.
+    "events.signup": EVERYONE,
+    "events.participants": _(OFFICER, YOUTH, ADMIN),
+    "events.participants_export": _(OFFICER, YOUTH, ADMIN),
+    # events: the gate and the stations (app/events/run_routes.py)
+    "events.gate": _(OFFICER, YOUTH, ADMIN),
+    "events.register": _(OFFICER, YOUTH, ADMIN),
+    "events.badge": _(OFFICER, YOUTH, ADMIN),
+    "events.station": _(OFFICER, YOUTH, ADMIN),
+    "events.record_visit": _(OFFICER, YOUTH, ADMIN),
+    "events.sync": _(OFFICER, YOUTH, ADMIN),
+    # events: the live board (app/events/live_routes.py)
+    # Public: a television opens them with the event's board key (a wrong key, or a signed-in person who may not view
+    # the event, is answered 404 inside, like the kiosk); replacing the key is for the commune's organisers.
+    "events.live_board": EVERYONE,
+    "events.live_json": EVERYONE,
+    "events.live_stream": EVERYONE,
+    "events.live_key": _(OFFICER, YOUTH, ADMIN),
+    # events: the summary and afterwards (app/events/summary_routes.py)
+    # The figures for whoever follows the event; following up people is the organisers'; certificates the office's.
+    "events.summary": _(OFFICER, LEADER, YOUTH, ADMIN),
+    "events.summary_pdf": _(OFFICER, LEADER, YOUTH, ADMIN),
+    "events.summary_docx": _(OFFICER, LEADER, YOUTH, ADMIN),
+    "events.followup_page": _(OFFICER, YOUTH, ADMIN),
+    "events.followup_enrol": _(OFFICER, YOUTH, ADMIN),
+    "events.followup_enrol_one": _(OFFICER, YOUTH, ADMIN),  # the world's participant is the learner: outranked
+    "events.issue_volunteer_certificates": OFFICE,
+    "events.volunteer_certificates_zip": OFFICE,
     # Markets (the 4T model): the world's market is in the team member's village.
     "markets.index": _(OFFICER, LEADER, YOUTH, TEAM, ADMIN),
     "markets.new_market": OFFICE,
@@ -448,6 +493,64 @@ def _stall(world: World) -> None:
 
     market = db.session.get(Market, world.param("market_id"))
     world.params["stall_id"] = markets.save_stall(market, markets.StallFields(label="A-01"), actor=None).id
+
+
+@provides("event_id")
+def _event(world: World) -> None:
+    import datetime as dt
+
+    from app.events import planning
+    from app.places.models import Commune, Venue
+    from app.vietnam import local_today
+
+    commune = db.session.get(Commune, world.params["commune_id"])
+    event = planning.create_event(commune, kind="day", name="Ngày hội toàn dân học tập số", held_on=local_today(),
+                                  opens_at=dt.time(7, 30), closes_at=dt.time(16, 30),
+                                  venues=[db.session.get(Venue, world.params["venue_id"])], actor=None)
+    world.params["event_id"] = event.id
+    world.params["signup_code"] = event.signup_code
+
+
+@provides("signup_code")
+def _signup_code(world: World) -> None:
+    world.param("event_id")
+
+
+@provides("station_id")
+def _station(world: World) -> None:
+    from app.events import planning
+    from app.events.models import Event
+
+    event = db.session.get(Event, world.param("event_id"))
+    world.params["station_id"] = planning.add_station(event, topic="vietqr").id
+
+
+@provides("participant_id")
+def _participant(world: World) -> None:
+    from app.events import services as events
+    from app.events.models import Event
+    from app.people.models import Person
+
+    event = db.session.get(Event, world.param("event_id"))
+    learner = db.session.get(Person, getattr(world.users[LEARNER], "id", world.users[LEARNER]))
+    world.params["participant_id"] = events.register(event, learner, source="gate", actor=None,
+                                                     consent_method="verbal").id
+
+
+@provides("shift_id")
+def _shift(world: World) -> None:
+    import datetime as dt
+
+    from app.events.models import Event, Shift
+    from app.people.models import Person
+
+    event = db.session.get(Event, world.param("event_id"))
+    instructor = db.session.get(Person, getattr(world.users[INSTRUCTOR], "id", world.users[INSTRUCTOR]))
+    shift = Shift(event_id=event.id, person_id=instructor.id, duty="gate", starts_at=dt.time(7, 30),
+                  ends_at=dt.time(11, 30))
+    db.session.add(shift)
+    db.session.flush()
+    world.params["shift_id"] = shift.id
 
 
 def build_world() -> World:

@@ -28,7 +28,8 @@ ROLES = (access.ANON, access.LEARNER, access.INSTRUCTOR, access.OFFICER, access.
 PARAM = re.compile(r"<(?:([^:>]+):)?([^>]+)>")
 # Routes that read a JSON body, and the shape of a well-formed one (so random bodies get past the first check).
 # Routes that take an outbox batch ({"device": ..., "items": [...]}; see app/outbox.py).
-JSON_ROUTES = ("attendance.sync", "quizzes.save_answers", "teams.sync_visits", "mentoring.sync_contacts")
+JSON_ROUTES = ("attendance.sync", "quizzes.save_answers", "teams.sync_visits", "mentoring.sync_contacts",
+               "events.sync")
 QUERY_KEYS = ("next", "q", "village", "target", "module", "module_id", "n", "week", "date", "audience", "group",
               "partial", "serial", "client_id", "token", "status", "code", "state", "error", "page", "kind")
 
@@ -285,7 +286,10 @@ def _json_item(world: access.World) -> st.SearchStrategy[Any]:
               "follow_up_on": st.one_of(st.dates().map(str), texts, json_values),
               "visitors": st.one_of(st.lists(ids, max_size=3), json_values),
               "helps": st.one_of(st.dictionaries(texts, json_values, max_size=3), json_values),
-              "still_needed": json_values, "can_now": json_values, "skill": texts, "note": texts}
+              "still_needed": json_values, "can_now": json_values, "skill": texts, "note": texts,
+              "kind": st.one_of(st.sampled_from(["visit", "answer"]), texts, json_values),
+              "code": st.one_of(texts, json_values), "ticks": st.one_of(st.lists(ids, max_size=3), json_values),
+              "question": ids, "choice": st.one_of(texts, json_values)}
     return st.fixed_dictionaries({}, optional=fields)
 
 

@@ -209,6 +209,7 @@ def build_credential(
     skill_codes_with_titles: Iterable[tuple[str, str]] | Mapping[str, str], criteria_narrative: str,
     valid_from: datetime, verify_url: str, framework_url: str | None = None,
     status_list_credential: str | None = None, status_list_index: int | None = None,
+    achievement_type: str = "CertificateOfCompletion",
 ) -> dict[str, Any]:
     """Build an unsigned OB 3.0 OpenBadgeCredential for one completed achievement.
 
@@ -216,7 +217,8 @@ def build_credential(
     targetUrl, which is `framework_url#code` or, by default, `achievement_id#ky-nang-code`.
     `verify_url` is given as evidence: the commune's public page for this certificate. With
     `status_list_credential` and `status_list_index` the credential carries a W3C
-    BitstringStatusListEntry for revocation (see `build_status_list_credential`).
+    BitstringStatusListEntry for revocation (see `build_status_list_credential`). `achievement_type` is one of
+    OB 3.0's achievement types: "CertificateOfCompletion", or "CommunityService" for a volunteer's certificate.
     """
     skills = skill_codes_with_titles
     if isinstance(skills, Mapping):
@@ -234,7 +236,7 @@ def build_credential(
     subject["identifier"] = [{"type": "IdentityObject", "identityType": "name", "hashed": False,
                               "identityHash": name}]
     subject["achievement"] = {
-        "id": achievement_id, "type": ["Achievement"], "achievementType": "CertificateOfCompletion",
+        "id": achievement_id, "type": ["Achievement"], "achievementType": achievement_type,
         "name": _nfc(achievement_name), "description": _nfc(achievement_description),
         "criteria": {"narrative": _nfc(criteria_narrative)}, "alignment": alignment, "inLanguage": "vi",
     }

@@ -6,7 +6,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from app.catalog.models import FrameworkVersion, Module
 from app.certificates import completion, credential, keys, status
 from app.certificates.layout import CertificateFields
-from app.certificates.models import Certificate, CertificateRevision, Completion, SerialCounter
+from app.certificates.models import COMPLETION, VOLUNTEER, Certificate, CertificateRevision, Completion, SerialCounter
 from app.classes.models import Class
 from app.errors import DomainError
 from app.extensions import db, utcnow
@@ -79,19 +79,51 @@ def skill_groups(framework: FrameworkVersion, skills: Sequence[str]) -> list[str
     return [f"{code}. {groups.get(code, '')}".strip() for code in wanted]
 
 
-def _sign(cert: Certificate, revision: CertificateRevision, *, commune: Commune, framework: FrameworkVersion | None,
-          base_url: str, secret: str, signing: tuple[Any, Any] | None = None) -> dict[str, Any]:
+def hours_text(hours: float | None) -> str:
+    """Hours as printed in Vietnamese: "4", "3,5"; empty when none are recorded."""
+    if hours is None:
+        return ""
+    return f"{hours:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What a kind of certificate says in its signed credential (Vietnamese: the credential is the record)."""
+
+    achievement_type: str  # OB 3.0's
+    description: Callable[[Certificate], str]
+    criteria: str
+    subject: str  # the printed PDF's subject
+
+
+WORDINGS: dict[str, Wording] = {
+    COMPLETION: Wording(
+        "CertificateOfCompletion", lambda cert: "Hoàn thành chương trình Bình dân học vụ số: " + cert.achievement,
+        "Tham dự lớp học, đạt bài kiểm tra và thực hành các kỹ năng cùng người hướng dẫn; được Ủy ban nhân dân xã "
+        "xác nhận hoàn thành.", "Hoàn thành chương trình Bình dân học vụ số"),
+    VOLUNTEER: Wording(
+        "CommunityService",
+        lambda cert: f"Tình nguyện viên hướng dẫn người dân học tập số tại {cert.achievement}: "
+                     f"{hours_text(cert.hours)} giờ.",
+        "Có tên trong danh sách phân công tình nguyện viên của hoạt động; số giờ theo các ca được phân công.",
+        "Tình nguyện viên Bình dân học vụ số"),
+}
+
+
+def sign(cert: Certificate, revision: CertificateRevision, *, commune: Commune, framework: FrameworkVersion | None,
+         base_url: str, secret: str, signing: tuple[Any, Any] | None = None) -> dict[str, Any]:
+    """Build and sign a revision's credential, worded for the certificate's kind."""
     titles = framework.skill_titles("vi") if framework else {}
     issuer = issuer_id(base_url, commune)
+    wording = WORDINGS[cert.kind or COMPLETION]  # a new row has no default yet: that comes when it is flushed
     unsigned = credential.build_credential(
         credential_id=credential_id(base_url, cert.serial),
         issuer_id=issuer, issuer_name=f"Ủy ban nhân dân {commune.name}, {commune.province.name}",
         holder_name=revision.holder_name, holder_id=None,
         achievement_id=f"{verify_url(base_url, cert.serial)}#thanh-tich", achievement_name=cert.achievement,
-        achievement_description="Hoàn thành chương trình Bình dân học vụ số: " + cert.achievement,
+        achievement_description=wording.description(cert),
         skill_codes_with_titles=[(code, titles.get(code, code)) for code in cert.skills],
-        criteria_narrative="Tham dự lớp học, đạt bài kiểm tra và thực hành các kỹ năng cùng người hướng dẫn; "
-                           "được Ủy ban nhân dân xã xác nhận hoàn thành.",
+        criteria_narrative=wording.criteria, achievement_type=wording.achievement_type,
         valid_from=revision.issued_at, verify_url=verify_url(base_url, cert.serial),
         status_list_credential=status.list_url(base_url, commune) if cert.status_index is not None else None,
         status_list_index=cert.status_index)
@@ -206,8 +238,8 @@ def _new_certificate(person: Person, completions: list[Completion], serial: str,
     revision = CertificateRevision(number=1, holder_name=person.full_name, birth_year=person.birth_year,
                                    reason="issued", issued_at=batch.now,
                                    issued_by_id=batch.actor.id if batch.actor else None)
-    revision.credential = _sign(cert, revision, commune=batch.commune, framework=framework,
-                                base_url=batch.base_url, secret=batch.secret, signing=batch.signing)
+    revision.credential = sign(cert, revision, commune=batch.commune, framework=framework,
+                           base_url=batch.base_url, secret=batch.secret, signing=batch.signing)
     cert.revisions.append(revision)
     db.session.add(cert)
     audit(batch.actor, person, "certificate.issue", cert.serial)
@@ -239,8 +271,9 @@ def reissue(cert: Certificate, *, actor: Person | None, reason: str, base_url: s
     commune = db.session.get(Commune, cert.commune_id)
     if cert.status_index is None:
         cert.status_index = status.allocate(commune.id, 1)[0]
-    revision.credential = _sign(cert, revision, commune=commune, base_url=base_url, secret=secret,
-                                framework=db.session.get(FrameworkVersion, cert.framework_version_id))
+    framework = db.session.get(FrameworkVersion, cert.framework_version_id) if cert.framework_version_id else None
+    revision.credential = sign(cert, revision, commune=commune, base_url=base_url, secret=secret,
+                           framework=framework)
     cert.revisions.append(revision)
     db.session.flush()
     audit(actor, person, "certificate.reissue", cert.serial)
@@ -274,7 +307,8 @@ def fields(cert: Certificate, base_url: str) -> CertificateFields:
         skill_groups=tuple(cert.skill_groups), commune_name=commune.name, province_name=commune.province.name,
         issued_on=revision.issued_at.date() if revision.number > 1 else cert.issued_on,
         officer_name=cert.officer_name, officer_title=cert.officer_title, serial=cert.serial,
-        verify_url=verify_url(base_url, cert.serial), revoked=cert.status == "revoked")
+        verify_url=verify_url(base_url, cert.serial), revoked=cert.status == "revoked", hours=hours_text(cert.hours),
+        subject=WORDINGS[cert.kind or COMPLETION].subject)
 
 
 # Why a signature did or did not verify, for people (the JSON keeps the reason code).

@@ -34,6 +34,8 @@ class CertificateFields:
     serial: str
     verify_url: str
     revoked: bool = False
+    hours: str = ""  # a volunteer's hours, as printed ("3,5")
+    subject: str = "Hoàn thành chương trình Bình dân học vụ số"  # the PDF's subject (document properties)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "skill_groups", tuple(self.skill_groups))
@@ -71,7 +73,7 @@ def placeholder_values(fields: CertificateFields) -> dict[str, str]:
         "issued_day": f"{d.day:02d}", "issued_month": f"{d.month:02d}" if d.month < 3 else str(d.month),
         "issued_year": str(d.year), "issued_date": f"{d.day:02d}/{d.month:02d}/{d.year}",
         "officer_name": _clean(fields.officer_name), "officer_title": title, "signing_line": signing,
-        "serial": fields.serial.strip(), "verify_url": fields.verify_url.strip(),
+        "serial": fields.serial.strip(), "verify_url": fields.verify_url.strip(), "hours": _clean(fields.hours),
     }
 
 

@@ -118,18 +118,32 @@ class StatusListCounter(db.Model):
     allocated: Mapped[int] = mapped_column(default=0)
 
 
+COMPLETION, VOLUNTEER = "completion", "volunteer"
+# What a certificate attests: completing the programme (a class's modules), or giving one's time as a volunteer at a
+# learning event (the event named, the hours). Figures of the movement count completions only.
+KINDS = (COMPLETION, VOLUNTEER)
+
+
 class Certificate(db.Model):
-    """A completion certificate: one serial for ever, valid or revoked, with every issued revision kept."""
+    """A certificate: one serial for ever, valid or revoked, with every issued revision kept.
+
+    A completion certificate names its class and the framework its skills belong to; a volunteer's names its event
+    (one per event and person) and the hours, and has no framework.
+    """
 
     __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("person_id", "class_id"), UniqueConstraint("commune_id", "status_index"))
+    __table_args__ = (UniqueConstraint("person_id", "class_id"), UniqueConstraint("commune_id", "status_index"),
+                      UniqueConstraint("event_id", "person_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(String(40), unique=True)
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="RESTRICT"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
     class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
-    framework_version_id: Mapped[int] = mapped_column(ForeignKey("framework_versions.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(20), default=COMPLETION, server_default=COMPLETION)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    hours: Mapped[float | None]  # a volunteer's hours at the event
+    framework_version_id: Mapped[int | None] = mapped_column(ForeignKey("framework_versions.id", ondelete="RESTRICT"))
     achievement: Mapped[str] = mapped_column(String(300))
     module_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)

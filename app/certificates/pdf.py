@@ -49,10 +49,13 @@ from .template import (
 )
 
 __all__ = ["CertificateFields", "CertificateTemplate", "TemplateError", "ELEMENT_TYPES",
-           "DEFAULT_TEMPLATE", "load_template", "render_certificate", "render_certificates",
-           "placeholder_values"]
+           "DEFAULT_TEMPLATE", "TEMPLATES", "load_template", "template_for", "render_certificate",
+           "render_certificates", "placeholder_values"]
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "certificates" / "templates" / "default.yaml"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "certificates" / "templates"
+DEFAULT_TEMPLATE = TEMPLATES_DIR / "default.yaml"
+# Each kind of certificate (models.KINDS) has its own layout; the completion certificate's is the default.
+TEMPLATES: Mapping[str, Path] = {"completion": DEFAULT_TEMPLATE, "volunteer": TEMPLATES_DIR / "volunteer.yaml"}
 P = Mapping[str, Any]
 
 
@@ -314,6 +317,11 @@ def load_template(path: str | Path = DEFAULT_TEMPLATE) -> CertificateTemplate:
     return _load(str(resolved), mtime)
 
 
+def template_for(kind: str | None) -> CertificateTemplate:
+    """Load the layout of a kind of certificate (the default one for a kind without its own)."""
+    return load_template(TEMPLATES.get(kind or "", DEFAULT_TEMPLATE))
+
+
 _A85_LOCK = threading.Lock()
 
 
@@ -342,7 +350,7 @@ def render_certificate(fields: CertificateFields, template: CertificateTemplate)
                    lang="vi", initialFontName=next(iter(template.fonts.values())))
         c.setTitle(f"Giấy chứng nhận {values['serial']} – {values['holder_name']}")
         c.setAuthor(f"Ủy ban nhân dân {values['commune_name']}")
-        c.setSubject("Hoàn thành chương trình Bình dân học vụ số")
+        c.setSubject(fields.subject)
         c.setCreator("Học Vụ Số")
         ctx = _Ctx(values, fields, template.width, template.height)
         for element in template.elements:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import lazyload
 
 from app.catalog.models import Module
 from app.certificates import completion
-from app.certificates.models import Certificate, Completion
+from app.certificates.models import COMPLETION, Certificate, Completion
 from app.classes.models import Class, ClassModule, Enrolment
 from app.extensions import db
 from app.vietnam import VIETNAM
@@ -134,7 +134,7 @@ def year_figures(commune_ids: set[int], year: int) -> Figures:
                  .where(Completion.commune_id.in_(ids), Completion.status == "confirmed",
                         Completion.confirmed_at >= start, Completion.confirmed_at < end).scalar_subquery())
     certified = (select(func.count(Certificate.person_id.distinct()))
-                 .where(Certificate.commune_id.in_(ids), Certificate.status == "valid",
+                 .where(Certificate.commune_id.in_(ids), Certificate.status == "valid", Certificate.kind == COMPLETION,
                         Certificate.issued_on.between(first, last)).scalar_subquery())
     row = db.session.execute(select(learners, completed, certified)).one()
     return Figures(year, *(int(v or 0) for v in row))

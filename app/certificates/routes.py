@@ -158,7 +158,7 @@ def _certificate(serial: str, action: str) -> Certificate:
 def download(serial: str) -> Response:
     """The certificate as a PDF, for its holder and the commune's officers."""
     cert = _certificate(serial, "certificates.download")
-    body = pdf.render_certificate(issuing.fields(cert, base_url()), pdf.load_template())
+    body = pdf.render_certificate(issuing.fields(cert, base_url()), pdf.template_for(cert.kind))
     return Response(body, mimetype="application/pdf",
                     headers={"Content-Disposition": f"inline; filename={cert.serial}.pdf"})
 

@@ -26,11 +26,14 @@ def _signed_content(cert: Certificate, signed: dict[str, Any], framework: Framew
     subject = signed.get("credentialSubject") or {}
     achievement = subject.get("achievement") or {}
     skills = [str(a.get("targetCode")) for a in achievement.get("alignment") or [] if a.get("targetCode")]
-    framework = framework or db.session.get(FrameworkVersion, cert.framework_version_id)
+    if framework is None and cert.framework_version_id is not None:
+        framework = db.session.get(FrameworkVersion, cert.framework_version_id)
     issued = dt.datetime.fromisoformat(str(signed.get("validFrom", "")).replace("Z", "+00:00"))
     entry = signed.get("credentialStatus") or {}
     return {
         "holder_name": _nfc(subject.get("name")), "achievement": _nfc(achievement.get("name")), "skills": skills,
+        "achievement_type": _nfc(achievement.get("achievementType")),
+        "description": _nfc(achievement.get("description")),
         "skill_groups": issuing.skill_groups(framework, skills) if framework else [],
         "issued_on": issued.astimezone(VIETNAM).date().isoformat(),
         "issuer": _nfc((signed.get("issuer") or {}).get("name")),
@@ -45,13 +48,13 @@ def _matches(cert: Certificate, content: dict[str, Any]) -> bool:
             and content["achievement"] == _nfc(cert.achievement) and content["skills"] == list(cert.skills))
 
 
-def find(serial: str) -> tuple[Certificate, Commune, FrameworkVersion] | None:
+def find(serial: str) -> tuple[Certificate, Commune, FrameworkVersion | None] | None:
     """Find a certificate by its serial (as `issuing.by_serial`) with everything `summary` reads, in one query: the
-    certificate with its revisions, its commune with the province, its framework version."""
+    certificate with its revisions, its commune with the province, its framework version (a volunteer's has none)."""
     found = db.session.execute(
         select(Certificate, Commune, FrameworkVersion)
         .join(Commune, Commune.id == Certificate.commune_id)
-        .join(FrameworkVersion, FrameworkVersion.id == Certificate.framework_version_id)
+        .outerjoin(FrameworkVersion, FrameworkVersion.id == Certificate.framework_version_id)
         .where(Certificate.serial == serial.strip().upper())
         .options(joinedload(Certificate.revisions), joinedload(Commune.province))).unique().first()
     return None if found is None else (found.Certificate, found.Commune, found.FrameworkVersion)
@@ -64,12 +67,14 @@ def summary(cert: Certificate, commune: Commune | None = None,
     commune = commune or db.session.get(Commune, cert.commune_id)
     check = issuing.check_signature(cert)  # None: erased with the holder's personal data
     info: dict[str, Any] = {
-        "serial": cert.serial, "status": cert.status, "commune_code": commune.code, "revision": cert.current.number,
+        "serial": cert.serial, "kind": cert.kind, "status": cert.status, "commune_code": commune.code,
+        "revision": cert.current.number,
         "revoked_on": cert.revoked_at.date().isoformat() if cert.revoked_at else None,
         "revocation_reason": cert.revocation_reason or None,
         "signature": ({"valid": False, "reason": "removed", "method": None} if check is None else
                       {"valid": check.ok, "reason": str(check.reason), "method": check.verification_method}),
-        "holder": None, "achievement": None, "skills": [], "skill_groups": [], "issued_on": None,
+        "holder": None, "achievement": None, "achievement_type": None, "description": None, "skills": [],
+        "skill_groups": [], "issued_on": None,
         "issuer": f"Ủy ban nhân dân {commune.name}, {commune.province.name}", "credential_status": None,
         "record_matches": None,
     }

@@ -27,7 +27,7 @@ from app.places.models import Village
 
 STATUSES = {"enrolled": _l("Đã ghi danh"), "waitlisted": _l("Danh sách chờ"), "withdrawn": _l("Đã rút")}
 SOURCES = {"self": _l("Tự đăng ký"), "walk_in": _l("Đến tận lớp"), "import": _l("Nhập từ danh sách"),
-           "staff": _l("Cán bộ ghi danh")}
+           "staff": _l("Cán bộ ghi danh"), "event": _l("Đăng ký tại ngày hội, điểm học tập số")}
 # Learners may enrol themselves in open or running classes; staff may also fill a planned one.
 SELF_ENROL_STATUSES = ("open", "running")
 STAFF_ENROL_STATUSES = ("planned", "open", "running")

@@ -41,6 +41,13 @@ PURPOSES: dict[str, Purpose] = {
                "trợ đúng việc còn thiếu và tổng hợp số liệu của xã."),
         ),
         Purpose(
+            "event",
+            _l("Tham gia ngày hội, điểm học tập số"),
+            _l("Xử lý họ tên, năm sinh, thôn và số điện thoại (nếu có) để đăng ký, cấp thẻ tham gia, ghi nhận các "
+               "trạm đã trải nghiệm, mời tham gia lớp học khi người dân muốn, và thống kê số người tham gia (không "
+               "nêu tên)."),
+        ),
+        Purpose(
             "vneid",
             _l("Liên kết tài khoản VNeID"),
             _l("Dùng tài khoản định danh điện tử VNeID để đăng nhập và xác nhận kết quả học tập. "

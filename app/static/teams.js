@@ -63,7 +63,8 @@ document.addEventListener("DOMContentLoaded", function () {
     event.preventDefault();
     if (!h) { say(msg("household")); select.focus(); return; }
     if (!visitors.length) { say(msg("visitors")); return; }
-    if (day && day > today()) { say(msg("future")); form.elements.visited_on.focus(); return; }
+    // The server says what today is (the max it set, in Vietnam): a tablet clock in another zone must not refuse it.
+    if (day && day > (form.elements.visited_on.max || today())) { say(msg("future")); form.elements.visited_on.focus(); return; }
     Array.prototype.forEach.call(box.querySelectorAll("input[type=checkbox]:checked"), function (i) {
       var key = i.name.slice(5);
       (helps[key] = helps[key] || []).push(i.value);
