@@ -106,6 +106,14 @@ def participant_by_client_id(client_id: str) -> Participant | None:
     return db.session.scalar(select(Participant).where(Participant.client_id == client_id))
 
 
+def _stored_before(event: Event, client_id: str | None) -> Participant | None:
+    """Return what an earlier copy of this write stored; a client id of another event's write is refused."""
+    done = participant_by_client_id(client_id) if client_id else None
+    if done is not None and done.event_id != event.id:
+        raise DomainError(_l("Dữ liệu gửi lên không đọc được."))
+    return done
+
+
 def participant_of(event: Event, person: Person) -> Participant | None:
     """Return the person's registration for the event, if any."""
     return db.session.scalar(select(Participant).where(Participant.event_id == event.id,
@@ -128,7 +136,7 @@ def register(event: Event, person: Person, *, source: str, actor: Person | None,
     """Register a person of the commune for the event (once: a second registration returns the first, marking an
     arrival); raise DomainError without their consent to the event's purpose (given now, or before)."""
     now = now or utcnow()
-    if client_id and (done := participant_by_client_id(client_id)) is not None:
+    if (done := _stored_before(event, client_id)) is not None:
         return done
     if person.commune_id != event.commune_id or person.erased_at is not None:
         raise DomainError(_l("Người này không thuộc xã tổ chức hoạt động."), field="person_id")
@@ -155,7 +163,7 @@ def register_newcomer(event: Event, data: Newcomer, *, source: str, actor: Perso
                       client_id: str | None = None, now: dt.datetime | None = None) -> Participant:
     """Register someone by name, birth year, village (and phone): the commune's person they already are, or a new
     one. Nothing is written when a field is wrong or consent is missing."""
-    if client_id and (done := participant_by_client_id(client_id)) is not None:
+    if (done := _stored_before(event, client_id)) is not None:
         return done
     if consent_method not in CONSENT_METHODS:
         raise DomainError(_l("Hãy hỏi và đánh dấu rằng người tham gia đồng ý cho ghi nhận thông tin."),

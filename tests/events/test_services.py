@@ -45,6 +45,19 @@ def test_the_same_write_sent_twice_is_answered_with_what_the_first_stored(day: D
     assert _count(Participant) == 1
 
 
+def test_a_client_id_of_another_events_registration_is_refused(day: Day) -> None:
+    import datetime as dt
+
+    from app.events import planning
+
+    other = planning.create_event(day.commune, kind="weekly", name="Mỗi tuần một kỹ năng số",
+                                  held_on=day.event.held_on, opens_at=dt.time(8), closes_at=dt.time(10), actor=None)
+    services.register(other, day.huong, source="gate", actor=None, client_id="gate-elsewhere1")
+    with pytest.raises(DomainError):
+        services.register(day.event, day.huong, source="gate", actor=None, client_id="gate-elsewhere1")
+    assert services.participant_of(day.event, day.huong) is None
+
+
 def test_a_newcomer_who_is_already_known_by_name_year_and_village_is_not_created_again(day: Day) -> None:
     before = _count(Person)
     participant = services.register_newcomer(
